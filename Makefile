@@ -1,0 +1,60 @@
+# Two commands matter: `make book` builds the website, `make test` runs every
+# check. Both create the virtual environment .venv when it is missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB     := $(BIN)/jupyter-book
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
+
+.PHONY: help venv book test lint pytest book-strict lab execute bench \
+        clean
+
+help:
+	@echo "make book   set up .venv and build the website in _build/html"
+	@echo "make test   lint, unit tests, nbval (strict) and a strict build"
+	@echo "make lab    open the chapters in JupyterLab"
+	@echo "make execute re-run every notebook in place (after editing code)"
+	@echo "make bench  print the timing table (benchmarks/run.py)"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+# The website. Notebooks are executed during the build (execute: force).
+book: $(STAMP)
+	$(JB) build . -W -n --keep-going
+
+lint: $(STAMP)
+	$(BIN)/ruff check relu_notes tests benchmarks tools conftest.py
+
+# Unit tests and every notebook under chapters/ in strict nbval mode, in
+# one pytest session.
+pytest: $(STAMP)
+	$(BIN)/python -m pytest tests chapters $(NBVAL) -q
+
+# A full rebuild (--all) so every notebook is executed against today's code.
+book-strict: $(STAMP)
+	$(JB) build . --all -W -n --keep-going
+
+test: lint pytest book-strict
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters
+
+# For authors: execute every notebook in place and store its outputs.
+execute: $(STAMP)
+	$(BIN)/python tools/execute.py chapters/*.ipynb
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf _build

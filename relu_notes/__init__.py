@@ -1,0 +1,11 @@
+"""Helper code for the executable book *Why ReLUs die*.
+
+One concept per module; each module's docstring names the chapter that
+explains it:
+
+- :mod:`relu_notes.activations`: activation functions and derivatives.
+- :mod:`relu_notes.gradcheck`: finite differences for checking gradients.
+- :mod:`relu_notes.style`: the common look of the book's figures.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,101 @@
+"""Input checks shared by every module of ``relu_notes``.
+
+Each check raises :class:`ValueError` with a message that names the
+argument and says what is wrong, so that a reader who passes bad input to
+a helper learns what to fix instead of getting a silent NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+
+def as_float_array(x: ArrayLike, name: str = "x") -> NDArray[np.float64]:
+    """Convert ``x`` to a float64 array, rejecting non-numeric input.
+
+    Parameters
+    ----------
+    x : array_like
+        A real scalar or array (bool, integer or float).
+    name : str
+        The argument's name, used in the error message.
+
+    Returns
+    -------
+    ndarray of float64
+        A new array (or a view) with the shape of ``x``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not real-valued numeric data (strings, objects,
+        complex numbers, ragged lists).
+    """
+    try:
+        arr = np.asarray(x)
+    except ValueError as err:  # ragged nested sequences
+        raise ValueError(
+            f"{name} must be a real number or array: {err}"
+        ) from None
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{name} must be a real number or array of real numbers, "
+            f"got dtype {arr.dtype}"
+        )
+    return arr.astype(np.float64, copy=False)
+
+
+def as_finite_array(
+    x: ArrayLike, name: str = "x", ndim: int | None = None
+) -> NDArray[np.float64]:
+    """Like :func:`as_float_array`, but also require finite values.
+
+    Parameters
+    ----------
+    x : array_like
+        Real numeric data.
+    name : str
+        The argument's name, used in error messages.
+    ndim : int, optional
+        The number of dimensions ``x`` must have.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not numeric, has the wrong number of dimensions, or
+        holds NaN or infinite values.
+    """
+    arr = as_float_array(x, name)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(
+            f"{name} must have {ndim} dimension(s), got shape {arr.shape}"
+        )
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(
+            f"{name} holds {bad} NaN or infinite value(s); "
+            "clean or clip the data first"
+        )
+    return arr
+
+
+def check_positive(value: float, name: str) -> float:
+    """Return ``value`` as a float if it is finite and > 0, else raise."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a positive number, got {value!r}"
+        ) from None
+    if not np.isfinite(v) or v <= 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    return v
+
+
+def check_choice(value: str, name: str, choices: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of ``choices``, else raise."""
+    if value not in choices:
+        valid = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"unknown {name} {value!r}; valid: {valid}")
+    return value

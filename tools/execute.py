@@ -1,0 +1,50 @@
+"""Execute notebooks in place in a fresh kernel and store their outputs.
+
+Usage: ``python tools/execute.py chapters/*.ipynb`` (or ``make execute``).
+
+Widget state is not stored: the website shows a kernel-free face for each
+explorer instead, and stored widget state would make the built pages load
+widget JavaScript from a CDN.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def execute(path: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("widgets", None)
+    client = NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - start
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
+    nbformat.write(nb, path)
+    return elapsed
+
+
+def main(paths: list[str]) -> None:
+    for p in paths:
+        t = execute(Path(p))
+        print(f"{p}: {t:.1f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
