@@ -43,8 +43,8 @@ __all__ = [
 Array = NDArray[np.float64]
 
 _SQRT2 = math.sqrt(2.0)
+_SQRT_PI = math.sqrt(math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
 def _out(values: ArrayLike, x: Array) -> Array:
@@ -112,8 +112,49 @@ def elu_grad(x: ArrayLike, alpha: float = 1.0) -> Array:
     return _out(np.where(x > 0, 1.0, alpha * np.exp(neg)), x)
 
 
+def _erf_erfc(a: Array) -> tuple[Array, Array]:
+    """``(erf(a), erfc(a))`` for ``a >= 0``, vectorised.
+
+    numpy has no error function, and ``np.vectorize(math.erf)`` is too
+    slow for training networks, so we sum two classical expansions:
+
+    - for a <= 2.5, the series with positive terms
+      erf(a) = 2/sqrt(pi) exp(-a^2) sum_n 2^n a^(2n+1) / (1*3*...*(2n+1)),
+      which has no cancellation (50 terms reach double precision);
+    - for a > 2.5, Laplace's continued fraction
+      erfc(a) = exp(-a^2)/sqrt(pi) / (a + (1/2)/(a + 1/(a + (3/2)/...))),
+      evaluated from the back with 60 levels.
+
+    The tests check both against ``math.erf`` and ``math.erfc``: erf to
+    about 1e-15 absolute, erfc to about 1e-12 relative.
+    """
+    erf = np.empty_like(a)
+    erfc = np.empty_like(a)
+    small = a <= 2.5
+    s = a[small]
+    s2 = s * s
+    term = s.copy()
+    total = s.copy()
+    for n in range(1, 50):
+        term = term * (2.0 * s2 / (2 * n + 1))
+        total += term
+    e = (2.0 / _SQRT_PI) * np.exp(-s2) * total
+    erf[small], erfc[small] = e, 1.0 - e
+    t = a[~small]
+    frac = np.zeros_like(t)
+    for k in range(60, 0, -1):
+        frac = (0.5 * k) / (t + frac)
+    with np.errstate(under="ignore"):
+        c = np.exp(-t * t) / _SQRT_PI / (t + frac)
+    erfc[~small], erf[~small] = c, 1.0 - c
+    return erf, erfc
+
+
 def _std_normal_cdf(x: Array) -> Array:
-    return 0.5 * (1.0 + _erf(x / _SQRT2))
+    """Phi(x), accurate in relative terms in the left tail too."""
+    a = np.abs(np.where(np.isnan(x), 0.0, x)) / _SQRT2
+    erf, erfc = _erf_erfc(a)
+    return np.where(x >= 0, 0.5 * (1.0 + erf), 0.5 * erfc)
 
 
 def gelu(x: ArrayLike) -> Array:
