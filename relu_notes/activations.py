@@ -144,7 +144,7 @@ def _erf_erfc(a: Array) -> tuple[Array, Array]:
     frac = np.zeros_like(t)
     for k in range(60, 0, -1):
         frac = (0.5 * k) / (t + frac)
-    with np.errstate(under="ignore"):
+    with np.errstate(under="ignore", over="ignore"):  # exp(-inf) = 0
         c = np.exp(-t * t) / _SQRT_PI / (t + frac)
     erfc[~small], erf[~small] = c, 1.0 - c
     return erf, erfc
@@ -188,7 +188,7 @@ def sigmoid(x: ArrayLike) -> Array:
 def sigmoid_grad(x: ArrayLike) -> Array:
     """Derivative of :func:`sigmoid`, ``s(x) * (1 - s(x))``; at most 1/4."""
     s = sigmoid(x)
-    return s * (1.0 - s)
+    return np.asarray(s * (1.0 - s))
 
 
 def tanh(x: ArrayLike) -> Array:
@@ -200,7 +200,7 @@ def tanh(x: ArrayLike) -> Array:
 def tanh_grad(x: ArrayLike) -> Array:
     """Derivative of :func:`tanh`, ``1 - tanh(x)**2``; at most 1."""
     t = tanh(x)
-    return 1.0 - t * t
+    return np.asarray(1.0 - t * t)
 
 
 #: Each activation's name mapped to the pair (function, derivative).
