@@ -6,6 +6,8 @@ explains it:
 - :mod:`relu_notes.activations`: activation functions and derivatives.
 - :mod:`relu_notes.gradcheck`: finite differences for checking gradients.
 - :mod:`relu_notes.losses`: MSE, MAE and Huber losses and derivatives.
+- :mod:`relu_notes.mlp`: a fully connected network and its backward pass.
+- :mod:`relu_notes.theory`: closed forms behind vanishing gradients.
 - :mod:`relu_notes.style`: the common look of the book's figures.
 """
 
