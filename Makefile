@@ -46,8 +46,11 @@ book-strict: $(STAMP)
 
 test: lint pytest book-strict
 
+# JupyterLab refuses to run as root unless told; containers often are root.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab chapters
+	$(BIN)/jupyter lab $(LAB_ROOT) $(LAB_ARGS) chapters
 
 # For authors: execute every notebook in place and store its outputs.
 execute: $(STAMP)
