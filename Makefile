@@ -6,6 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
+# The book's matrices are small: one BLAS thread is faster than two that
+# compete for the cores, and results do not depend on thread scheduling.
+export OPENBLAS_NUM_THREADS ?= 1
+
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
 .PHONY: help venv book test lint pytest book-strict lab execute bench \
