@@ -8,6 +8,13 @@ explains it:
 - :mod:`relu_notes.losses`: MSE, MAE and Huber losses and derivatives.
 - :mod:`relu_notes.mlp`: a fully connected network and its backward pass.
 - :mod:`relu_notes.theory`: closed forms behind vanishing gradients.
+- :mod:`relu_notes.optim`: SGD, momentum, Adam and gradient clipping.
+- :mod:`relu_notes.train`: a training loop that records dead units.
+- :mod:`relu_notes.diagnostics`: dead fraction, activation rate and
+  gradient norms of any recorded activations.
+- :mod:`relu_notes.listings`: heavy-tailed listing features with outliers.
+- :mod:`relu_notes.transforms`: z-score and log-median feature transforms.
+- :mod:`relu_notes.experiments`: Part IV's experiment and its baseline.
 - :mod:`relu_notes.style`: the common look of the book's figures.
 """
 

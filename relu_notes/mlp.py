@@ -340,12 +340,20 @@ class MLP:
             )
         deltas: list[Array] = [delta]
         grads: list[tuple[Array, Array]] = []
-        for i in range(self.num_layers - 1, -1, -1):
-            grads.append((acts[i].T @ delta, delta.sum(axis=0)))
-            back = delta @ self.weights[i].T  # gradient wrt acts[i]
-            if i > 0:
-                delta = back * self._df(pres[i - 1])
-                deltas.append(delta)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(self.num_layers - 1, -1, -1):
+                grads.append((acts[i].T @ delta, delta.sum(axis=0)))
+                back = delta @ self.weights[i].T  # gradient wrt acts[i]
+                if i > 0:
+                    delta = back * self._df(pres[i - 1])
+                    deltas.append(delta)
+        finite = all(np.isfinite(g).all() for pair in grads for g in pair)
+        if not (finite and np.isfinite(back).all()):
+            raise ValueError(
+                "the gradients overflowed (largest |output - Y| is "
+                f"{np.max(np.abs(r)):.3g}); scale the inputs or lower the "
+                "learning rate"
+            )
         deltas.reverse()
         grads.reverse()
         return Trace(pres, acts, deltas, grads, back, value)

@@ -301,3 +301,28 @@ def test_from_params_checks_shapes():
                         [np.zeros(3), np.zeros(1)])
     with pytest.raises(ValueError, match="as many weight"):
         MLP.from_params([np.ones((2, 3))], [])
+
+
+@pytest.mark.parametrize("activation", sorted(activations.ACTIVATIONS))
+def test_huber_gradients_for_every_activation(activation):
+    # Part IV trains every activation with the Huber loss too
+    sizes = [3, 5, 4, 1]
+    net = MLP(sizes, activation, init="glorot", seed=4, bias_std=0.1)
+    X, Y = _data(sizes)
+    Y = Y * 3  # residuals on both sides of delta
+    for z in net.pre_activations(X)[:-1]:
+        assert np.min(np.abs(z)) > 1e-4
+    _, grads = net.loss_and_grads(X, Y, "huber", delta=0.5)
+    num = _numerical_grads(net, X, Y, "huber", delta=0.5)
+    assert _max_err(grads, num) < 1e-5
+
+
+def test_backward_overflow_is_an_error_not_a_warning():
+    # finite forward pass, but the backward pass overflows
+    net = MLP.from_params(
+        [np.full((1, 2), 1e300), np.full((2, 1), 1e-150)],
+        [np.zeros(2), np.zeros(1)],
+    )
+    assert np.isfinite(net.forward([[1.0]])).all()
+    with pytest.raises(ValueError, match="gradients overflowed"):
+        net.loss_and_grads([[1.0]], [[0.0]])

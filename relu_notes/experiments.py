@@ -1,0 +1,159 @@
+"""Part IV's experiment, set up in one place: listings with outliers, a
+feature transform, a small ReLU network and a training run, repeated
+over seeds.
+
+Explained in the chapters *Dead units in a trained network*
+(``chapters/dead-units-in-a-trained-network.ipynb``) and *What prevents
+dead units, measured* (``chapters/preventing-dead-units.ipynb``).
+
+A :class:`Setup` holds every choice of one run; its defaults are the
+*unprotected baseline* of Part IV. A remedy is a change of one field,
+for example ``replace(BASELINE, loss="huber")``. :func:`run` trains one
+seed and :func:`run_seeds` several; the seed draws the training data,
+the outlier rows, the initial weights and the batch order, so seeds
+differ in everything random.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from relu_notes import optim
+from relu_notes.listings import FEATURES, make_listings
+from relu_notes.mlp import MLP
+from relu_notes.train import History, train
+from relu_notes.transforms import FeatureTransform
+
+__all__ = ["BASELINE", "Setup", "Summary", "run", "run_seeds"]
+
+#: Seed offset of the validation sets, so they never equal a training set.
+VAL_SEED_OFFSET = 10_000
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Every choice of one training run (defaults: the baseline).
+
+    Attributes
+    ----------
+    n_train, n_val : int
+        Rows of training and (clean) validation listings.
+    n_outliers, outlier_feature, outlier_factor
+        Outliers in the training data, see
+        :func:`relu_notes.listings.make_listings`.
+    transform : {"zscore", "log_median", "identity"} or tuple of str
+        Feature transform, fitted on the training rows (outliers
+        included) and applied to the validation rows.
+    hidden : tuple of int
+        Widths of the hidden layers.
+    activation : str
+        Hidden activation; ``activation_kwargs`` its parameters.
+    init : str or float
+        Weight initialisation of :class:`relu_notes.mlp.MLP`.
+    optimizer : {"sgd", "momentum", "adam"}
+        With learning rate ``lr``.
+    loss : str
+        Training objective; ``loss_kwargs`` its parameters.
+    clip_norm : float or None
+        Gradient-norm clipping threshold.
+    num_epochs, batch_size, record_every
+        See :func:`relu_notes.train.train`.
+    """
+
+    n_train: int = 640
+    n_val: int = 1000
+    n_outliers: int = 5
+    outlier_feature: str = "price"
+    outlier_factor: float = 100.0
+    transform: str | tuple[str, ...] = "zscore"
+    hidden: tuple[int, ...] = (32, 32)
+    activation: str = "relu"
+    activation_kwargs: dict = field(default_factory=dict)
+    init: str | float = "glorot"
+    optimizer: str = "sgd"
+    lr: float = 0.5
+    loss: str = "mse"
+    loss_kwargs: dict = field(default_factory=dict)
+    clip_norm: float | None = None
+    num_epochs: int = 4
+    batch_size: int = 32
+    record_every: int = 1000
+
+
+#: The unprotected baseline of Part IV.
+BASELINE = Setup()
+
+
+def run(setup: Setup, seed: int) -> History:
+    """Train one network under ``setup`` with ``seed``; return its
+    :class:`relu_notes.train.History`."""
+    tr = make_listings(
+        setup.n_train,
+        seed=seed,
+        n_outliers=setup.n_outliers,
+        outlier_feature=setup.outlier_feature,
+        outlier_factor=setup.outlier_factor,
+    )
+    va = make_listings(setup.n_val, seed=VAL_SEED_OFFSET + seed)
+    tf = FeatureTransform(setup.transform).fit(tr.X)
+    net = MLP(
+        [len(FEATURES), *setup.hidden, 1],
+        setup.activation,
+        init=setup.init,
+        seed=seed,
+        activation_kwargs=setup.activation_kwargs,
+    )
+    return train(
+        net,
+        tf.transform(tr.X),
+        tr.y,
+        optim.make(setup.optimizer, setup.lr),
+        num_epochs=setup.num_epochs,
+        batch_size=setup.batch_size,
+        loss=setup.loss,
+        loss_kwargs=setup.loss_kwargs,
+        clip_norm=setup.clip_norm,
+        X_val=tf.transform(va.X),
+        Y_val=va.y,
+        record_every=setup.record_every,
+        seed=seed,
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """End-of-training results of several seeds.
+
+    Attributes
+    ----------
+    dead : ndarray, shape (num_seeds,)
+        Final fraction of hidden units off on every training row (mean
+        over hidden layers); NaN for a diverged run.
+    val_mse : ndarray, shape (num_seeds,)
+        Final validation mean squared error; NaN for a diverged run.
+    num_diverged : int
+    histories : list of History
+    """
+
+    dead: NDArray[np.float64]
+    val_mse: NDArray[np.float64]
+    num_diverged: int
+    histories: list[History]
+
+
+def run_seeds(setup: Setup, seeds: Iterable[int]) -> Summary:
+    """:func:`run` for each seed, with the final numbers collected."""
+    histories = [run(setup, s) for s in seeds]
+    if not histories:
+        raise ValueError("seeds must hold at least one seed")
+    dead = np.array([
+        np.nan if h.diverged else h.final_dead_fraction for h in histories
+    ])
+    val = np.array([
+        np.nan if h.diverged else float(h.val_mse[-1]) for h in histories
+    ])
+    return Summary(dead, val, sum(h.diverged for h in histories), histories)

@@ -1,0 +1,229 @@
+"""A mini-batch training loop for :class:`relu_notes.mlp.MLP` that records
+dead units, losses and gradient norms as it goes.
+
+Explained in the chapter *Dead units in a trained network*
+(``chapters/dead-units-in-a-trained-network.ipynb``); the remedies of
+*What prevents dead units, measured*
+(``chapters/preventing-dead-units.ipynb``) are arguments of :func:`train`.
+
+Every ``record_every`` steps (and before the first and after the last)
+the loop evaluates the whole training set with one
+:meth:`MLP.trace <relu_notes.mlp.MLP.trace>` and stores, per hidden
+layer, the fraction of units that are off on every training row
+(:func:`relu_notes.diagnostics.dead_fraction` of the pre-activations),
+the per-layer norm of the full-batch gradient, the training loss and the
+validation mean squared error.
+
+A run whose numbers overflow (the network raises ``ValueError`` on a
+non-finite pre-activation or loss) is stopped and marked ``diverged``
+rather than producing NaNs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from relu_notes import diagnostics
+from relu_notes._validate import as_finite_array, check_positive
+from relu_notes.mlp import MLP
+from relu_notes.optim import Optimizer, clip_grad_norm
+
+__all__ = ["History", "train"]
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class History:
+    """What :func:`train` recorded; one entry per record.
+
+    Attributes
+    ----------
+    steps : ndarray of int, shape (r,)
+        The number of optimiser steps taken at each record.
+    train_loss : ndarray, shape (r,)
+        The training objective (``loss``) on the whole training set.
+    val_mse : ndarray, shape (r,)
+        Mean squared error on the validation set (NaN without one). The
+        same measure whatever loss is trained, so runs can be compared.
+    dead_fraction : ndarray, shape (r, number of hidden layers)
+        Per hidden layer, the fraction of units whose pre-activation is
+        ``<= 0`` on every training row. For ReLU these units are dead;
+        for leaky ReLU, ELU or GELU they are only off (see the chapter).
+    grad_norm : ndarray, shape (r, number of layers)
+        Per layer, the norm of the full-batch gradient of ``dW`` and
+        ``db`` together.
+    num_clipped : int
+        How many steps had their gradient shortened by clipping.
+    diverged : bool
+        True if the run overflowed and was stopped early.
+    """
+
+    steps: NDArray[np.int64]
+    train_loss: Array
+    val_mse: Array
+    dead_fraction: Array
+    grad_norm: Array
+    num_clipped: int
+    diverged: bool
+
+    @property
+    def final_dead_fraction(self) -> float:
+        """Mean over the hidden layers of the last recorded
+        :attr:`dead_fraction`."""
+        return float(np.mean(self.dead_fraction[-1]))
+
+
+def _check_batch_size(batch_size: int, n: int) -> int:
+    if isinstance(batch_size, bool) or int(batch_size) != batch_size or (
+        not 1 <= batch_size <= n
+    ):
+        raise ValueError(
+            f"batch_size must be an integer in [1, {n}] (the number of "
+            f"training rows), got {batch_size!r}"
+        )
+    return int(batch_size)
+
+
+def _check_int(value: int, name: str, low: int) -> int:
+    if isinstance(value, bool) or int(value) != value or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def train(
+    net: MLP,
+    X: ArrayLike,
+    Y: ArrayLike,
+    optimizer: Optimizer,
+    *,
+    num_epochs: int = 10,
+    batch_size: int = 32,
+    loss: str = "mse",
+    loss_kwargs: Mapping[str, float] | None = None,
+    clip_norm: float | None = None,
+    X_val: ArrayLike | None = None,
+    Y_val: ArrayLike | None = None,
+    record_every: int = 50,
+    seed: int = 0,
+) -> History:
+    """Train ``net`` in place by mini-batch gradient steps.
+
+    Parameters
+    ----------
+    net : MLP
+        The network, changed in place.
+    X, Y : array_like
+        Training inputs ``(n, n_in)`` and targets ``(n, n_out)`` (or
+        ``(n,)`` for one output).
+    optimizer : Optimizer
+        From :mod:`relu_notes.optim`, e.g. ``SGD(lr=0.01)``.
+    num_epochs : int
+        Passes over the training data (>= 1); each pass visits the rows
+        in a fresh random order, in batches of ``batch_size``.
+    batch_size : int
+        Rows per step, in ``[1, n]``; the last batch of an epoch may be
+        smaller.
+    loss : str
+        The training objective, ``"mse"``, ``"huber"`` or ``"mae"``.
+    loss_kwargs : mapping, optional
+        E.g. ``{"delta": 1.0}`` for ``"huber"``.
+    clip_norm : float, optional
+        If given, every step's gradients are rescaled so their global
+        norm is at most this (:func:`relu_notes.optim.clip_grad_norm`).
+    X_val, Y_val : array_like, optional
+        Validation data for ``val_mse``.
+    record_every : int
+        Record every this many steps (>= 1), plus before the first and
+        after the last step.
+    seed : int
+        Seed of the generator that shuffles the rows.
+
+    Returns
+    -------
+    History
+    """
+    if not isinstance(net, MLP):
+        raise ValueError(f"net must be an MLP, got {type(net).__name__}")
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(
+            "optimizer must be an Optimizer from relu_notes.optim, got "
+            f"{type(optimizer).__name__}"
+        )
+    X = net._checked_x(X)
+    Y = net._checked_y(Y, X.shape[0])
+    n = X.shape[0]
+    num_epochs = _check_int(num_epochs, "num_epochs", 1)
+    batch_size = _check_batch_size(batch_size, n)
+    record_every = _check_int(record_every, "record_every", 1)
+    if clip_norm is not None:
+        clip_norm = check_positive(clip_norm, "clip_norm")
+    kw = dict(loss_kwargs or {})
+    net.trace(X[:1], Y[:1], loss, **kw)  # rejects a bad loss name early
+    if (X_val is None) != (Y_val is None):
+        raise ValueError("give both X_val and Y_val, or neither")
+    if X_val is not None:
+        X_val = net._checked_x(as_finite_array(X_val, "X_val"))
+        Y_val = net._checked_y(Y_val, X_val.shape[0])
+
+    steps: list[int] = []
+    rec_loss: list[float] = []
+    rec_val: list[float] = []
+    rec_dead: list[Array] = []
+    rec_grad: list[Array] = []
+
+    def record(step: int) -> None:
+        # compute everything first, so a record that overflows leaves the
+        # lists consistent
+        t = net.trace(X, Y, loss, **kw)
+        dead = diagnostics.dead_fraction_per_layer(t.pre_activations[:-1])
+        grad = diagnostics.grad_norm_summary(t.grads)["layer"]
+        val = math.nan
+        if X_val is not None:
+            r = net.forward(X_val) - Y_val
+            val = float(np.mean(r * r))
+        steps.append(step)
+        rec_loss.append(t.loss)
+        rec_dead.append(dead)
+        rec_grad.append(grad)
+        rec_val.append(val)
+
+    rng = np.random.default_rng(seed)
+    step = 0
+    num_clipped = 0
+    diverged = False
+    try:
+        record(0)
+        for _ in range(num_epochs):
+            order = rng.permutation(n)
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                _, grads = net.loss_and_grads(X[idx], Y[idx], loss, **kw)
+                if clip_norm is not None:
+                    grads, norm = clip_grad_norm(grads, clip_norm)
+                    num_clipped += norm > clip_norm
+                optimizer.step(net.weights, net.biases, grads)
+                step += 1
+                if step % record_every == 0:
+                    record(step)
+        if steps[-1] != step:
+            record(step)
+    except ValueError as err:
+        if "overflow" not in str(err) and "NaN or infinite" not in str(err):
+            raise
+        diverged = True
+    n_hidden = net.num_layers - 1
+    return History(
+        steps=np.array(steps, dtype=np.int64),
+        train_loss=np.array(rec_loss),
+        val_mse=np.array(rec_val),
+        dead_fraction=np.array(rec_dead).reshape(len(steps), n_hidden),
+        grad_norm=np.array(rec_grad).reshape(len(steps), net.num_layers),
+        num_clipped=int(num_clipped),
+        diverged=diverged,
+    )

@@ -1,0 +1,155 @@
+"""Tests for relu_notes.train and relu_notes.experiments."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from relu_notes.experiments import BASELINE, Setup, run, run_seeds
+from relu_notes.mlp import MLP
+from relu_notes.optim import SGD, Adam, Momentum
+from relu_notes.train import History, train
+
+
+def _data(n=48, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 3))
+    y = X @ np.array([1.0, -0.5, 0.25]) + 0.1 * rng.standard_normal(n)
+    return X, y
+
+
+def test_one_full_batch_epoch_is_hand_written_sgd():
+    X, y = _data()
+    a = MLP([3, 5, 1], seed=0)
+    b = a.copy()
+    train(a, X, y, SGD(0.05), num_epochs=3, batch_size=len(X))
+    for _ in range(3):
+        b.step(X, y, 0.05)
+    for Wa, Wb in zip(a.weights, b.weights, strict=True):
+        np.testing.assert_allclose(Wa, Wb, rtol=1e-12)
+
+
+def test_mini_batches_follow_the_seeded_order():
+    X, y = _data(n=10)
+    a = MLP([3, 4, 1], seed=2)
+    b = a.copy()
+    train(a, X, y, SGD(0.1), num_epochs=2, batch_size=4, seed=7)
+    rng = np.random.default_rng(7)
+    for _ in range(2):
+        order = rng.permutation(10)
+        for start in (0, 4, 8):  # the last batch has 2 rows
+            idx = order[start:start + 4]
+            b.step(X[idx], y[idx], 0.1)
+    np.testing.assert_allclose(a.weights[0], b.weights[0], rtol=1e-12)
+
+
+def test_history_records_at_the_interval():
+    X, y = _data(n=40)
+    net = MLP([3, 6, 6, 1], seed=1)
+    h = train(net, X, y, Momentum(0.01), num_epochs=3, batch_size=8,
+              record_every=4, X_val=X[:10], Y_val=y[:10])
+    assert isinstance(h, History)
+    # 15 steps: records at 0, 4, 8, 12 and the last step, 15
+    np.testing.assert_array_equal(h.steps, [0, 4, 8, 12, 15])
+    assert h.dead_fraction.shape == (5, 2) and h.grad_norm.shape == (5, 3)
+    assert h.train_loss[-1] < h.train_loss[0]
+    r = net.forward(X[:10])[:, 0] - y[:10]
+    assert h.val_mse[-1] == pytest.approx(np.mean(r * r))
+    assert not h.diverged and h.num_clipped == 0
+    np.testing.assert_allclose(
+        h.grad_norm[-1],
+        [np.hypot(np.linalg.norm(dW), np.linalg.norm(db))
+         for dW, db in net.loss_and_grads(X, y)[1]],
+    )
+    no_val = train(net, X, y, SGD(0.01), num_epochs=1, batch_size=40)
+    assert np.isnan(no_val.val_mse).all()
+
+
+def test_dead_fraction_is_recorded():
+    X, y = _data(n=30)
+    net = MLP([3, 4, 1], seed=0)
+    net.biases[0][:2] = -100.0  # two of four units dead from the start
+    h = train(net, X, y, SGD(0.01), num_epochs=2, batch_size=10)
+    np.testing.assert_allclose(h.dead_fraction[:, 0], 0.5)
+    assert h.final_dead_fraction == 0.5
+
+
+def test_clipping_caps_every_step():
+    X, y = _data()
+    y = y * 100  # huge errors: every step's gradient is long
+    a = MLP([3, 5, 1], seed=0)
+    b = a.copy()
+    h = train(a, X, y, SGD(0.01), num_epochs=1, batch_size=len(X),
+              clip_norm=0.5)
+    assert h.num_clipped == 1
+    _, g = b.loss_and_grads(X, y)
+    norm = np.sqrt(sum(np.sum(x**2) for pair in g for x in pair))
+    np.testing.assert_allclose(
+        a.weights[0], b.weights[0] - 0.01 * g[0][0] * 0.5 / norm
+    )
+
+
+def test_huber_loss_is_trained():
+    X, y = _data()
+    net = MLP([3, 5, 1], seed=0)
+    h = train(net, X, y * 10, Adam(0.01), loss="huber",
+              loss_kwargs={"delta": 0.5}, num_epochs=2, batch_size=16)
+    assert h.train_loss[0] == pytest.approx(
+        MLP([3, 5, 1], seed=0).loss_and_grads(X, y * 10, "huber",
+                                              delta=0.5)[0]
+    )
+
+
+def test_divergence_is_flagged_not_nan():
+    X, y = _data()
+    X = X * 1e60
+    net = MLP([3, 5, 1], seed=0)
+    h = train(net, X, y, SGD(1.0), num_epochs=5, batch_size=8)
+    assert h.diverged
+    assert np.all(np.isfinite(h.train_loss))
+    assert len(h.steps) == len(h.train_loss) == h.dead_fraction.shape[0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"num_epochs": 0}, "num_epochs must be an integer >= 1"),
+        ({"batch_size": 0}, r"batch_size must be an integer in \[1, 48\]"),
+        ({"batch_size": 49}, "batch_size"),
+        ({"record_every": 1.5}, "record_every"),
+        ({"clip_norm": -1.0}, "clip_norm"),
+        ({"loss": "l1"}, "unknown loss 'l1'"),
+        ({"X_val": np.ones((2, 3))}, "both X_val and Y_val"),
+        ({"X_val": np.ones((2, 4)), "Y_val": np.ones(2)}, "X must have"),
+    ],
+)
+def test_bad_arguments(kwargs, match):
+    X, y = _data()
+    with pytest.raises(ValueError, match=match):
+        train(MLP([3, 2, 1]), X, y, SGD(0.1), **kwargs)
+
+
+def test_bad_objects():
+    X, y = _data()
+    with pytest.raises(ValueError, match="net must be an MLP"):
+        train("net", X, y, SGD(0.1))
+    with pytest.raises(ValueError, match="optimizer must be an Optimizer"):
+        train(MLP([3, 2, 1]), X, y, "sgd")
+    with pytest.raises(ValueError, match=r"Y must have shape \(48, 1\)"):
+        train(MLP([3, 2, 1]), X, y[:5], SGD(0.1))
+
+
+def test_experiment_runs_are_reproducible_and_remedies_apply():
+    small = replace(BASELINE, n_train=64, n_val=50, num_epochs=1)
+    h1, h2 = run(small, 3), run(small, 3)
+    np.testing.assert_array_equal(h1.train_loss, h2.train_loss)
+    assert h1.dead_fraction.shape[1] == len(BASELINE.hidden)
+    s = run_seeds(replace(small, optimizer="adam", lr=1e-3,
+                          loss="huber", transform="log_median"), [0, 1])
+    assert s.dead.shape == (2,) and s.num_diverged == 0
+    assert np.all(np.isfinite(s.val_mse))
+    assert isinstance(Setup(), Setup)
+    with pytest.raises(ValueError, match="at least one seed"):
+        run_seeds(small, [])
