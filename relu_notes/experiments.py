@@ -28,7 +28,14 @@ from relu_notes.mlp import MLP
 from relu_notes.train import History, train
 from relu_notes.transforms import FeatureTransform
 
-__all__ = ["BASELINE", "Setup", "Summary", "run", "run_seeds"]
+__all__ = [
+    "BASELINE",
+    "Setup",
+    "Summary",
+    "run",
+    "run_seeds",
+    "run_with_network",
+]
 
 #: Seed offset of the validation sets, so they never equal a training set.
 VAL_SEED_OFFSET = 10_000
@@ -88,9 +95,11 @@ class Setup:
 BASELINE = Setup()
 
 
-def run(setup: Setup, seed: int) -> History:
-    """Train one network under ``setup`` with ``seed``; return its
-    :class:`relu_notes.train.History`."""
+def run_with_network(
+    setup: Setup, seed: int
+) -> tuple[History, MLP, NDArray[np.float64]]:
+    """Like :func:`run`, but also return the trained network and the
+    transformed training inputs, for looking inside the network."""
     tr = make_listings(
         setup.n_train,
         seed=seed,
@@ -107,9 +116,10 @@ def run(setup: Setup, seed: int) -> History:
         seed=seed,
         activation_kwargs=setup.activation_kwargs,
     )
-    return train(
+    X = tf.transform(tr.X)
+    history = train(
         net,
-        tf.transform(tr.X),
+        X,
         tr.y,
         optim.make(setup.optimizer, setup.lr),
         num_epochs=setup.num_epochs,
@@ -122,6 +132,13 @@ def run(setup: Setup, seed: int) -> History:
         record_every=setup.record_every,
         seed=seed,
     )
+    return history, net, X
+
+
+def run(setup: Setup, seed: int) -> History:
+    """Train one network under ``setup`` with ``seed``; return its
+    :class:`relu_notes.train.History`."""
+    return run_with_network(setup, seed)[0]
 
 
 @dataclass(frozen=True)

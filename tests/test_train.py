@@ -7,7 +7,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from relu_notes.experiments import BASELINE, Setup, run, run_seeds
+from relu_notes.experiments import (
+    BASELINE,
+    Setup,
+    run,
+    run_seeds,
+    run_with_network,
+)
 from relu_notes.mlp import MLP
 from relu_notes.optim import SGD, Adam, Momentum
 from relu_notes.train import History, train
@@ -151,5 +157,8 @@ def test_experiment_runs_are_reproducible_and_remedies_apply():
     assert s.dead.shape == (2,) and s.num_diverged == 0
     assert np.all(np.isfinite(s.val_mse))
     assert isinstance(Setup(), Setup)
+    h3, net, X = run_with_network(small, 3)
+    np.testing.assert_array_equal(h3.train_loss, h1.train_loss)
+    assert X.shape == (64, 6) and net.sizes == [6, 32, 32, 1]
     with pytest.raises(ValueError, match="at least one seed"):
         run_seeds(small, [])
