@@ -4,9 +4,15 @@ One concept per module; each module's docstring names the chapter that
 explains it:
 
 - :mod:`relu_notes.activations`: activation functions and derivatives.
+- :mod:`relu_notes.data`: ordinary inputs, teacher targets, outliers.
+- :mod:`relu_notes.explorer`: the outlier explorer (widget, player,
+  small multiples).
 - :mod:`relu_notes.gradcheck`: finite differences for checking gradients.
 - :mod:`relu_notes.losses`: MSE, MAE and Huber losses and derivatives.
 - :mod:`relu_notes.mlp`: a fully connected network and its backward pass.
+- :mod:`relu_notes.neuron`: one ReLU neuron, its gradients and SGD step.
+- :mod:`relu_notes.outlier`: one step on an outlier and the exact death
+  condition.
 - :mod:`relu_notes.theory`: closed forms behind vanishing gradients.
 - :mod:`relu_notes.optim`: SGD, momentum, Adam and gradient clipping.
 - :mod:`relu_notes.train`: a training loop that records dead units.
@@ -16,6 +22,7 @@ explains it:
 - :mod:`relu_notes.transforms`: z-score and log-median feature transforms.
 - :mod:`relu_notes.experiments`: Part IV's experiment and its baseline.
 - :mod:`relu_notes.style`: the common look of the book's figures.
+- :mod:`relu_notes.sweep`: many neurons at once, for parameter sweeps.
 """
 
 __version__ = "0.1.0"

@@ -70,7 +70,8 @@ def huber(r: ArrayLike, delta: float = 1.0) -> Array:
     r = as_float_array(r, "r")
     delta = check_positive(delta, "delta")
     a = np.abs(r)
-    with np.errstate(invalid="ignore"):  # r*r at inf in the unused branch
+    # r*r overflows (or is inf*inf) in the unused branch for huge |r|
+    with np.errstate(over="ignore", invalid="ignore"):
         return np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
 
 

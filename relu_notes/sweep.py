@@ -1,0 +1,257 @@
+"""Many ReLU neurons at once: a batch of parameter settings as arrays.
+
+Explained in the chapter *An outlier kills a neuron*
+(``chapters/an-outlier-kills-a-neuron.ipynb``), where a sweep over
+outlier size and learning rate (40 000 settings) runs as a handful of
+numpy array operations instead of a Python loop over
+:meth:`relu_notes.neuron.Neuron.step`.
+
+A batch of ``m`` neurons is a weight matrix ``W`` of shape ``(m, d)`` (row
+``k`` is neuron ``k``'s ``w``) and a bias vector ``B`` of shape ``(m,)``.
+Each neuron may see its own data: ``X`` is either shared, shape
+``(n, d)``, or per neuron, shape ``(m, n, d)`` (targets ``(n,)`` or
+``(m, n)``). The learning rate is a scalar or one per neuron, shape
+``(m,)``. Every function computes, for each neuron, exactly what the
+single-neuron method computes (the tests check this on random
+settings).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from relu_notes import losses
+from relu_notes._validate import as_finite_array, check_positive
+from relu_notes.neuron import _HINT, check_finite_result
+
+__all__ = [
+    "active_fraction_many",
+    "is_dead_many",
+    "loss_and_grads_many",
+    "max_pre_activation_many",
+    "pre_activation_many",
+    "step_many",
+    "train_many",
+]
+
+Array = NDArray[np.float64]
+
+#: Rows x neurons computed at once by the reductions over shared data,
+#: so that memory stays bounded (about 32 MB of float64) in big sweeps.
+_CHUNK = 1 << 22
+
+
+def _check_params(W: ArrayLike, B: ArrayLike) -> tuple[Array, Array]:
+    W = as_finite_array(W, "W", ndim=2)
+    B = as_finite_array(B, "B", ndim=1)
+    if B.shape[0] != W.shape[0]:
+        raise ValueError(
+            f"W has {W.shape[0]} row(s) (neurons) but B has {B.shape[0]} "
+            "entries; they must match"
+        )
+    if W.shape[1] == 0:
+        raise ValueError("W must have at least one column (input)")
+    return W, B
+
+
+def _check_data(
+    X: ArrayLike, W: Array, y: ArrayLike | None = None
+) -> tuple[Array, Array | None]:
+    m, d = W.shape
+    X = as_finite_array(X, "X")
+    if X.ndim == 2:
+        ok = X.shape[1] == d
+        want = f"(n, {d}) or ({m}, n, {d})"
+    elif X.ndim == 3:
+        ok = X.shape[0] == m and X.shape[2] == d
+        want = f"({m}, n, {d}) or (n, {d})"
+    else:
+        ok, want = False, f"(n, {d}) or ({m}, n, {d})"
+    if not ok:
+        raise ValueError(f"X has shape {X.shape}; expected {want}")
+    n = X.shape[-2]
+    if n == 0:
+        raise ValueError("X has no rows; need at least one example")
+    if y is None:
+        return X, None
+    y = as_finite_array(y, "y")
+    shapes = {(n,), (m, n)}
+    if y.shape not in shapes:
+        raise ValueError(
+            f"y has shape {y.shape}; expected ({n},) or ({m}, {n}) to "
+            f"match X of shape {X.shape}"
+        )
+    return X, y
+
+
+def _check_lrs(lr: ArrayLike, m: int) -> Array:
+    lr = as_finite_array(lr, "lr")
+    if lr.ndim == 0:
+        check_positive(float(lr), "lr (the learning rate)")
+        return np.full(m, float(lr))
+    if lr.shape != (m,):
+        raise ValueError(
+            f"lr has shape {lr.shape}; expected a scalar or ({m},)"
+        )
+    if np.any(lr <= 0):
+        raise ValueError(
+            f"lr (the learning rate) must be positive; {np.sum(lr <= 0)} "
+            "of its entries are <= 0"
+        )
+    return lr
+
+
+def _z(W: Array, B: Array, X: Array) -> Array:
+    """Pre-activations, shape (m, n)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if X.ndim == 2:
+            z = W @ X.T + B[:, None]
+        else:
+            z = np.einsum("mnd,md->mn", X, W) + B[:, None]
+    check_finite_result(z, "a pre-activation z = X @ w + b", _HINT)
+    return z
+
+
+def pre_activation_many(W: ArrayLike, B: ArrayLike, X: ArrayLike) -> Array:
+    """``z`` for every neuron and row, shape ``(m, n)``."""
+    W, B = _check_params(W, B)
+    X, _ = _check_data(X, W)
+    return _z(W, B, X)
+
+
+def loss_and_grads_many(
+    W: ArrayLike,
+    B: ArrayLike,
+    X: ArrayLike,
+    y: ArrayLike,
+    loss: str = "mse",
+    slope: float = 0.0,
+) -> tuple[Array, Array, Array]:
+    """Loss and gradients of ``m`` neurons, each averaged over its rows.
+
+    Returns
+    -------
+    L : ndarray, shape (m,)
+    dW : ndarray, shape (m, d)
+    dB : ndarray, shape (m,)
+        Row ``k`` equals ``Neuron(W[k], B[k]).loss_and_grads(...)``.
+    """
+    f, df = losses.get(loss)
+    W, B = _check_params(W, B)
+    X, y = _check_data(X, W, y)
+    z = _z(W, B, X)
+    n = X.shape[-2]
+    active = z > 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.where(active, z, slope * z)
+        r = out - y
+        L = np.mean(f(r), axis=1)
+        g = df(r) * np.where(active, 1.0, slope)
+        if X.ndim == 2:
+            dW = (g @ X) / n
+        else:
+            dW = np.einsum("mn,mnd->md", g, X) / n
+        dB = np.sum(g, axis=1) / n
+    check_finite_result(L, f"the {loss} loss", _HINT)
+    check_finite_result(dW, "a weight gradient dL/dw", _HINT)
+    check_finite_result(dB, "a bias gradient dL/db", _HINT)
+    return L, dW, dB
+
+
+def step_many(
+    W: ArrayLike,
+    B: ArrayLike,
+    X: ArrayLike,
+    y: ArrayLike,
+    lr: ArrayLike,
+    loss: str = "mse",
+    slope: float = 0.0,
+) -> tuple[Array, Array]:
+    """One gradient step for each of ``m`` neurons.
+
+    ``lr`` is a scalar or one learning rate per neuron. Returns the new
+    ``(W, B)``; row ``k`` equals ``Neuron(W[k], B[k]).step(...)``.
+    """
+    W, B = _check_params(W, B)
+    lr = _check_lrs(lr, W.shape[0])
+    _, dW, dB = loss_and_grads_many(W, B, X, y, loss, slope)
+    with np.errstate(over="ignore", invalid="ignore"):
+        W_new = W - lr[:, None] * dW
+        B_new = B - lr * dB
+    check_finite_result(W_new, "an updated weight", _HINT)
+    check_finite_result(B_new, "an updated bias", _HINT)
+    return W_new, B_new
+
+
+def train_many(
+    W: ArrayLike,
+    B: ArrayLike,
+    X: ArrayLike,
+    y: ArrayLike,
+    lr: ArrayLike,
+    num_steps: int,
+    loss: str = "mse",
+    slope: float = 0.0,
+) -> tuple[Array, Array, Array]:
+    """Full-batch gradient descent for ``m`` neurons at once.
+
+    Returns
+    -------
+    W, B : ndarray
+        Parameters after ``num_steps`` steps.
+    L : ndarray, shape (num_steps, m)
+        Each neuron's loss before each step.
+    """
+    W, B = _check_params(W, B)
+    X, y = _check_data(X, W, y)
+    lr = _check_lrs(lr, W.shape[0])
+    if int(num_steps) != num_steps or num_steps < 0:
+        raise ValueError(
+            f"num_steps must be a non-negative integer, got {num_steps!r}"
+        )
+    history = np.empty((int(num_steps), W.shape[0]))
+    for t in range(int(num_steps)):
+        history[t], dW, dB = loss_and_grads_many(W, B, X, y, loss, slope)
+        W = W - lr[:, None] * dW
+        B = B - lr * dB
+    return W, B, history
+
+
+def max_pre_activation_many(
+    W: ArrayLike, B: ArrayLike, X: ArrayLike
+) -> Array:
+    """``max`` over the rows of shared ``X`` (n, d) of each neuron's ``z``.
+
+    Computed in chunks of neurons so that a sweep over many settings and
+    a large data set does not allocate an ``(m, n)`` array at once.
+    """
+    W, B = _check_params(W, B)
+    X = as_finite_array(X, "X", ndim=2)
+    _check_data(X, W)
+    m, n = W.shape[0], X.shape[0]
+    step = max(1, _CHUNK // n)
+    out = np.empty(m)
+    for start in range(0, m, step):
+        sl = slice(start, start + step)
+        out[sl] = _z(W[sl], B[sl], X).max(axis=1)
+    return out
+
+
+def is_dead_many(W: ArrayLike, B: ArrayLike, X: ArrayLike) -> NDArray:
+    """Boolean ``(m,)``: True where ``z <= 0`` on every row of ``X``."""
+    return max_pre_activation_many(W, B, X) <= 0
+
+
+def active_fraction_many(W: ArrayLike, B: ArrayLike, X: ArrayLike) -> Array:
+    """Fraction of the rows of shared ``X`` with ``z > 0``, per neuron."""
+    W, B = _check_params(W, B)
+    X = as_finite_array(X, "X", ndim=2)
+    _check_data(X, W)
+    m, n = W.shape[0], X.shape[0]
+    step = max(1, _CHUNK // n)
+    out = np.empty(m)
+    for start in range(0, m, step):
+        sl = slice(start, start + step)
+        out[sl] = np.mean(_z(W[sl], B[sl], X) > 0, axis=1)
+    return out

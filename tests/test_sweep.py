@@ -1,0 +1,103 @@
+"""relu_notes.sweep: many neurons at once equal the loop over Neuron."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from relu_notes import losses, sweep
+from relu_notes.neuron import Neuron
+
+RNG = np.random.default_rng(11)
+M, N, D = 17, 6, 3
+W = RNG.normal(size=(M, D))
+B = RNG.normal(size=M)
+X = RNG.normal(size=(N, D))
+XM = RNG.normal(size=(M, N, D))
+Y = RNG.normal(size=N)
+YM = RNG.normal(size=(M, N))
+LR = 10 ** RNG.uniform(-3, 0, size=M)
+
+
+@pytest.mark.parametrize("loss", sorted(losses.LOSSES))
+@pytest.mark.parametrize("per_neuron", [False, True])
+@pytest.mark.parametrize("slope", [0.0, 0.1])
+def test_vectorised_equals_loop(loss, per_neuron, slope):
+    Xs, ys = (XM, YM) if per_neuron else (X, Y)
+    L, dW, dB = sweep.loss_and_grads_many(W, B, Xs, ys, loss, slope)
+    W2, B2 = sweep.step_many(W, B, Xs, ys, LR, loss, slope)
+    for k in range(M):
+        xk = Xs[k] if per_neuron else Xs
+        yk = ys[k] if per_neuron else ys
+        neuron = Neuron(W[k], B[k], slope)
+        lk, dwk, dbk = neuron.loss_and_grads(xk, yk, loss)
+        assert L[k] == pytest.approx(lk, rel=1e-12)
+        np.testing.assert_allclose(dW[k], dwk, rtol=1e-12, atol=1e-15)
+        assert dB[k] == pytest.approx(dbk, rel=1e-12, abs=1e-15)
+        new = neuron.step(xk, yk, LR[k], loss)
+        np.testing.assert_allclose(W2[k], new.w, rtol=1e-12, atol=1e-15)
+        assert B2[k] == pytest.approx(new.b, rel=1e-12, abs=1e-15)
+
+
+def test_dead_and_active_equal_loop(monkeypatch):
+    monkeypatch.setattr(sweep, "_CHUNK", 20)  # exercise the chunking
+    Wd = W.copy()
+    Wd[:5] = -np.abs(Wd[:5])
+    Bd = B.copy()
+    Bd[:5] = -1.0
+    Xp = np.abs(X)
+    dead = sweep.is_dead_many(Wd, Bd, Xp)
+    frac = sweep.active_fraction_many(Wd, Bd, Xp)
+    zmax = sweep.max_pre_activation_many(Wd, Bd, Xp)
+    assert dead[:5].all()
+    for k in range(M):
+        neuron = Neuron(Wd[k], Bd[k])
+        assert dead[k] == neuron.is_dead(Xp)
+        assert frac[k] == neuron.active_fraction(Xp)
+        assert zmax[k] == pytest.approx(neuron.pre_activation(Xp).max(),
+                                       rel=1e-12)
+    np.testing.assert_allclose(
+        sweep.pre_activation_many(Wd, Bd, Xp), Wd @ Xp.T + Bd[:, None])
+
+
+def test_train_many_equals_repeated_steps():
+    W2, B2, hist = sweep.train_many(W, B, X, Y, 0.05, 5, "huber")
+    for k in range(M):
+        neuron = Neuron(W[k], B[k])
+        for t in range(5):
+            assert hist[t, k] == pytest.approx(
+                neuron.loss_and_grads(X, Y, "huber")[0], rel=1e-12)
+            neuron = neuron.step(X, Y, 0.05, "huber")
+        np.testing.assert_allclose(W2[k], neuron.w, rtol=1e-12, atol=1e-15)
+
+
+def test_overflow_is_an_error_not_a_nan():
+    with pytest.raises(OverflowError, match="mse loss overflowed"):
+        sweep.loss_and_grads_many([[1.0]], [0.0], [[1e200]], [0.0])
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: sweep.step_many(W, B[:3], X, Y, 0.1),
+         "W has 17 row.*B has 3"),
+        (lambda: sweep.step_many(W[0], B, X, Y, 0.1), "W must have 2"),
+        (lambda: sweep.step_many(W, B, X[:, :2], Y, 0.1),
+         r"X has shape \(6, 2\); expected"),
+        (lambda: sweep.step_many(W, B, XM[:3], Y, 0.1),
+         r"X has shape \(3, 6, 3\)"),
+        (lambda: sweep.step_many(W, B, X[0], Y, 0.1), "X has shape"),
+        (lambda: sweep.step_many(W, B, X, Y[:2], 0.1), "y has shape"),
+        (lambda: sweep.step_many(W, B, X, Y, 0.0), "lr .* must be a pos"),
+        (lambda: sweep.step_many(W, B, X, Y, -LR), "17 of its entries"),
+        (lambda: sweep.step_many(W, B, X, Y, LR[:2]), "lr has shape"),
+        (lambda: sweep.step_many(W, B, X, Y, 0.1, "l2"), "unknown loss"),
+        (lambda: sweep.step_many(W * np.nan, B, X, Y, 0.1), "W holds"),
+        (lambda: sweep.is_dead_many(W, B, X[:0]), "no rows"),
+        (lambda: sweep.train_many(W, B, X, Y, 0.1, -2), "num_steps"),
+        (lambda: sweep.is_dead_many(W[:, :0], B, X), "at least one col"),
+    ],
+)
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
