@@ -107,3 +107,78 @@ BENCHMARKS: list[Callable[[], list[Row]]] = [
     born_dead_table,
     training_run,
 ]
+
+
+def _settled_setup(kind: str = "nonnegative"):
+    """The chapter's settled neuron, data and outlier example."""
+    from relu_notes import data
+    from relu_notes.neuron import Neuron, train
+
+    X, y = data.make_data(200, [0.8, 0.5, -0.4], 0.2, kind, noise=0.05,
+                          rng=0)
+    neuron, _ = train(Neuron([0.1, 0.1, 0.1], 0.1), X, y, 0.1, 1000)
+    return neuron, X, y
+
+
+def outlier_sweep_speedup() -> list[Row]:
+    """200 x 200 (outlier size x learning rate) sweep of one SGD step and
+    the death test: vectorised vs a plain loop over ``Neuron.step``."""
+    from relu_notes import outlier
+
+    neuron, X, y = _settled_setup()
+    sizes = np.logspace(0, 5, 200)
+    lrs = np.logspace(-5, 0, 200)
+    S, L = np.meshgrid(sizes, lrs)
+
+    def vectorised() -> object:
+        return outlier.dead_after_steps(neuron, X, X[0], y[0], 0, S, L)
+
+    t_vec = best_of(vectorised, repeat=3)
+    sub = 40  # the loop runs on every 40th setting: 1000 of 40 000
+    pairs = list(zip(S.ravel()[::sub], L.ravel()[::sub], strict=True))
+
+    def loop() -> None:
+        for s, lr in pairs:
+            x_o = X[0].copy()
+            x_o[0] = s
+            neuron.step(x_o[None, :], [y[0]], lr).is_dead(X)
+
+    t_loop = best_of(loop, repeat=1) * sub
+    speedup = t_loop / t_vec
+    return [
+        ("200x200 outlier sweep, vectorised", f"{t_vec * 1e3:.0f} ms",
+         "", None),
+        ("200x200 outlier sweep, loop over Neuron.step (1/40 timed, x40)",
+         f"{t_loop:.1f} s", "", None),
+        ("outlier sweep speed-up (loop / vectorised)", f"{speedup:.0f}x",
+         ">= 50x", speedup >= 50),
+    ]
+
+
+def explorer_latency() -> list[Row]:
+    """Median time of one explorer update (compute, redraw, PNG), the
+    work behind every widget change, over 15 updates."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from relu_notes.explorer import OutlierExplorer, Setup
+
+    setups = {}
+    for kind in ("nonnegative", "zero_mean"):
+        neuron, X, y = _settled_setup(kind)
+        setups[kind] = Setup(neuron, X, X[0], float(y[0]))
+    ex = OutlierExplorer(setups)
+    ex.update(100.0, 0.01)  # first call builds the figure
+    times = []
+    for i, s in enumerate(np.logspace(0, 5, 15)):
+        kind = ex.kinds[i % 2]
+        loss = ("mse", "mae", "huber")[i % 3]
+        start = time.perf_counter()
+        ex.update(float(s), 10 ** (-1 - i % 4), loss, kind)
+        times.append(time.perf_counter() - start)
+    med = float(np.median(times))
+    return [("explorer update latency (median of 15)",
+             f"{med * 1e3:.0f} ms", "< 100 ms", med < 0.1)]
+
+
+BENCHMARKS += [outlier_sweep_speedup, explorer_latency]
