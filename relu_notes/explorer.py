@@ -281,7 +281,7 @@ class OutlierExplorer:
     ) -> Figure:
         """Rows: input kinds; columns: outlier sizes (static face)."""
         nr, nc = len(self.kinds), len(sizes)
-        fig = Figure(figsize=(2.6 * nc, 2.3 * nr + 0.4),
+        fig = Figure(figsize=(2.6 * nc, 2.2 * nr + 0.5),
                      layout="constrained")
         axes = fig.subplots(nr, nc, sharex=True, sharey=True, squeeze=False)
         for i, kind in enumerate(self.kinds):
@@ -292,14 +292,16 @@ class OutlierExplorer:
                 self.draw(ax, st, f"{kind}, size {s:g}:\n"
                           f"{st.active_after:.0%} active, {verdict}")
                 ax.title.set_fontsize(9)
-                ax.tick_params(labelsize=7)
+                ax.set_xticks([-1e6, 0.0, 1e6], ["\u221210\u2076", "0",
+                                                 "10\u2076"])
+                ax.tick_params(labelsize=8)
                 if i < nr - 1:
                     ax.set_xlabel("")
                 else:
-                    ax.set_xlabel("z (symlog)", fontsize=8)
+                    ax.set_xlabel("z (symmetric log)", fontsize=9)
         handles, labels = axes[0, 0].get_legend_handles_labels()
         fig.legend(handles[:2], labels[:2], loc="outside lower center",
-                   ncols=2, fontsize=8)
+                   ncols=2, fontsize=9)
         return fig
 
     def player_html(
