@@ -10,7 +10,8 @@ A batch of ``m`` neurons is a weight matrix ``W`` of shape ``(m, d)`` (row
 ``k`` is neuron ``k``'s ``w``) and a bias vector ``B`` of shape ``(m,)``.
 Each neuron may see its own data: ``X`` is either shared, shape
 ``(n, d)``, or per neuron, shape ``(m, n, d)`` (targets ``(n,)`` or
-``(m, n)``). The learning rate is a scalar or one per neuron, shape
+``(m, n)``). The learning rate, and the slope of a leaky ReLU for
+``z <= 0`` (0 for the ReLU), are scalars or one per neuron, shape
 ``(m,)``. Every function computes, for each neuron, exactly what the
 single-neuron method computes (the tests check this on random
 settings).
@@ -102,6 +103,19 @@ def _check_lrs(lr: ArrayLike, m: int) -> Array:
     return lr
 
 
+def _check_slopes(slope: ArrayLike, m: int) -> Array:
+    a = as_finite_array(slope, "slope")
+    if a.ndim == 0:
+        a = np.full(m, float(a))
+    elif a.shape != (m,):
+        raise ValueError(
+            f"slope has shape {a.shape}; expected a scalar or ({m},)"
+        )
+    if np.any((a < 0) | (a >= 1)):
+        raise ValueError("slope must be in [0, 1)")
+    return a
+
+
 def _z(W: Array, B: Array, X: Array) -> Array:
     """Pre-activations, shape (m, n)."""
     with np.errstate(over="ignore", invalid="ignore"):
@@ -126,7 +140,7 @@ def loss_and_grads_many(
     X: ArrayLike,
     y: ArrayLike,
     loss: str = "mse",
-    slope: float = 0.0,
+    slope: ArrayLike = 0.0,
 ) -> tuple[Array, Array, Array]:
     """Loss and gradients of ``m`` neurons, each averaged over its rows.
 
@@ -140,14 +154,15 @@ def loss_and_grads_many(
     f, df = losses.get(loss)
     W, B = _check_params(W, B)
     X, y = _check_data(X, W, y)
+    a = _check_slopes(slope, W.shape[0])[:, None]
     z = _z(W, B, X)
     n = X.shape[-2]
     active = z > 0
     with np.errstate(over="ignore", invalid="ignore"):
-        out = np.where(active, z, slope * z)
+        out = np.where(active, z, a * z)
         r = out - y
         L = np.mean(f(r), axis=1)
-        g = df(r) * np.where(active, 1.0, slope)
+        g = df(r) * np.where(active, 1.0, a)
         if X.ndim == 2:
             dW = (g @ X) / n
         else:
@@ -166,7 +181,7 @@ def step_many(
     y: ArrayLike,
     lr: ArrayLike,
     loss: str = "mse",
-    slope: float = 0.0,
+    slope: ArrayLike = 0.0,
 ) -> tuple[Array, Array]:
     """One gradient step for each of ``m`` neurons.
 
@@ -192,7 +207,7 @@ def train_many(
     lr: ArrayLike,
     num_steps: int,
     loss: str = "mse",
-    slope: float = 0.0,
+    slope: ArrayLike = 0.0,
 ) -> tuple[Array, Array, Array]:
     """Full-batch gradient descent for ``m`` neurons at once.
 

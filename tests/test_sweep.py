@@ -101,3 +101,15 @@ def test_overflow_is_an_error_not_a_nan():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_per_neuron_slopes_equal_loop():
+    slopes = np.linspace(0.0, 0.5, M)
+    W2, B2 = sweep.step_many(W, B, X, Y, LR, "mse", slopes)
+    for k in range(M):
+        new = Neuron(W[k], B[k], slopes[k]).step(X, Y, LR[k])
+        np.testing.assert_allclose(W2[k], new.w, rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match="slope has shape"):
+        sweep.step_many(W, B, X, Y, 0.1, "mse", slopes[:2])
+    with pytest.raises(ValueError, match=r"slope must be in \[0, 1\)"):
+        sweep.step_many(W, B, X, Y, 0.1, "mse", 1.5)
