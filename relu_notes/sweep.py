@@ -154,7 +154,15 @@ def loss_and_grads_many(
     f, df = losses.get(loss)
     W, B = _check_params(W, B)
     X, y = _check_data(X, W, y)
-    a = _check_slopes(slope, W.shape[0])[:, None]
+    a = _check_slopes(slope, W.shape[0])
+    return _loss_and_grads(W, B, X, y, f, df, a, loss)
+
+
+def _loss_and_grads(
+    W: Array, B: Array, X: Array, y: Array, f, df, a: Array, loss: str
+) -> tuple[Array, Array, Array]:
+    """:func:`loss_and_grads_many` on checked inputs."""
+    a = a[:, None]
     z = _z(W, B, X)
     n = X.shape[-2]
     active = z > 0
@@ -225,11 +233,15 @@ def train_many(
         raise ValueError(
             f"num_steps must be a non-negative integer, got {num_steps!r}"
         )
+    f, df = losses.get(loss)
+    a = _check_slopes(slope, W.shape[0])
     history = np.empty((int(num_steps), W.shape[0]))
     for t in range(int(num_steps)):
-        history[t], dW, dB = loss_and_grads_many(W, B, X, y, loss, slope)
+        history[t], dW, dB = _loss_and_grads(W, B, X, y, f, df, a, loss)
         W = W - lr[:, None] * dW
         B = B - lr * dB
+    check_finite_result(W, "an updated weight", _HINT)
+    check_finite_result(B, "an updated bias", _HINT)
     return W, B, history
 
 
