@@ -11,7 +11,6 @@ explains it:
 - :mod:`relu_notes.losses`: MSE, MAE and Huber losses and derivatives.
 - :mod:`relu_notes.mlp`: a fully connected network and its backward pass.
 - :mod:`relu_notes.neuron`: one ReLU neuron, its gradients and SGD step.
-- :mod:`relu_notes.optim`: SGD, momentum, Adam, weight decay, clipping.
 - :mod:`relu_notes.outlier`: one step on an outlier and the exact death
   condition.
 - :mod:`relu_notes.theory`: closed forms behind vanishing gradients.

@@ -35,7 +35,6 @@ from relu_notes.neuron import Neuron
 
 __all__ = [
     "INPUT_KINDS",
-    "log_normalise",
     "make_data",
     "ordinary_inputs",
     "outlier_example",
@@ -154,31 +153,3 @@ def outlier_example(
     out[..., int(feature)] = sizes
     return out
 
-
-def log_normalise(
-    X: ArrayLike, median: ArrayLike | None = None
-) -> Array:
-    """The normalisation of Haldar et al. (2019) for skewed features:
-    ``log((1 + x) / (1 + median))`` per column.
-
-    Explained in *Is death permanent?*
-    (``chapters/is-death-permanent.ipynb``). The median maps to 0, and a
-    value 1000 times the median maps to only about ``log(1000)``.
-
-    Parameters
-    ----------
-    X : (n, d) non-negative inputs.
-    median : (d,), optional
-        Per-column medians; by default those of ``X``. Pass the training
-        medians when transforming new data, outliers included.
-    """
-    X = as_finite_array(X, "X", ndim=2)
-    if np.any(X < 0):
-        raise ValueError("X must be non-negative for log((1 + x) / ...)")
-    med = np.median(X, axis=0) if median is None else as_finite_array(
-        median, "median", ndim=1)
-    if med.shape != (X.shape[1],):
-        raise ValueError(
-            f"median has shape {med.shape}; expected ({X.shape[1]},)"
-        )
-    return np.log1p(X) - np.log1p(med)

@@ -37,7 +37,7 @@ from relu_notes._validate import (
     check_positive,
 )
 
-__all__ = ["Neuron", "check_finite_result", "train"]
+__all__ = ["Neuron", "apply_update", "check_finite_result", "fit", "train"]
 
 Array = NDArray[np.float64]
 
@@ -359,3 +359,114 @@ def train(
         hist_norm[t] = np.sqrt(dw @ dw + db * db)
         neuron = neuron._updated(dw, db, lr)
     return neuron, {"loss": hist_loss, "grad_norm": hist_norm}
+
+
+def apply_update(
+    neuron: Neuron,
+    optimizer,
+    dw: ArrayLike,
+    db: float,
+    weight_decay: float = 0.0,
+    clip: float | None = None,
+) -> Neuron:
+    """One step of an optimiser of :mod:`relu_notes.optim` on one neuron.
+
+    Explained in *Is death permanent?*
+    (``chapters/is-death-permanent.ipynb``). The neuron is handed to the
+    optimiser as a one-layer network (``w`` as a ``(d, 1)`` weight
+    matrix), so SGD, momentum and Adam keep their state between calls as
+    they do for :class:`relu_notes.mlp.MLP`.
+
+    Parameters
+    ----------
+    optimizer : relu_notes.optim.Optimizer
+        Use one optimiser object per neuron.
+    dw, db : gradient of the loss, e.g. from :meth:`Neuron.loss_and_grads`.
+    weight_decay : float
+        L2 coefficient ``lam`` >= 0: ``lam * w`` is added to the weight
+        gradient (the bias is not decayed, the usual practice).
+    clip : float, optional
+        Clip the gradient, decay included, to this Euclidean norm first
+        (:func:`relu_notes.optim.clip_grad_norm`).
+    """
+    from relu_notes.optim import clip_grad_norm
+
+    dw = as_finite_array(dw, "dw", ndim=1)
+    if dw.shape != neuron.w.shape:
+        raise ValueError(
+            f"dw has shape {dw.shape}; the neuron's w has {neuron.w.shape}"
+        )
+    db = float(as_finite_array(db, "db"))
+    lam = float(as_finite_array(weight_decay, "weight_decay"))
+    if lam < 0:
+        raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
+    grads = [((dw + lam * neuron.w)[:, None], np.array([db]))]
+    if clip is not None:
+        grads, _ = clip_grad_norm(grads, clip)
+    weights = [np.array(neuron.w)[:, None]]
+    biases = [np.array([neuron.b])]
+    optimizer.step(weights, biases, grads)
+    check_finite_result(weights[0], "the updated weights", _HINT)
+    check_finite_result(biases[0], "the updated bias", _HINT)
+    return Neuron._trusted(weights[0][:, 0], float(biases[0][0]),
+                           neuron.slope)
+
+
+def fit(
+    neuron: Neuron,
+    optimizer,
+    X: ArrayLike,
+    y: ArrayLike,
+    num_steps: int,
+    loss: str = "mse",
+    batch_size: int | None = None,
+    rng: np.random.Generator | int | None = None,
+    weight_decay: float = 0.0,
+) -> tuple[Neuron, dict[str, Array]]:
+    """Train one neuron with an optimiser of :mod:`relu_notes.optim`.
+
+    Like :func:`train`, but every step goes through
+    :func:`apply_update`, so momentum, Adam and weight decay apply.
+    Explained in *Is death permanent?*
+    (``chapters/is-death-permanent.ipynb``).
+
+    Returns
+    -------
+    neuron : Neuron
+    history : dict of ndarray
+        ``"loss"`` (batch loss before each step), ``"grad_norm"`` (norm
+        of the loss gradient, without weight decay), ``"b"`` (bias after
+        each step) and ``"active"`` (fraction of the rows of ``X`` with
+        ``z > 0`` after each step).
+    """
+    X = neuron._check_inputs(X)
+    y = neuron._check_y(y, X.shape[0])
+    if int(num_steps) != num_steps or num_steps < 0:
+        raise ValueError(
+            f"num_steps must be a non-negative integer, got {num_steps!r}"
+        )
+    n = X.shape[0]
+    if batch_size is not None and not 1 <= int(batch_size) <= n:
+        raise ValueError(
+            f"batch_size must be between 1 and {n} (the rows of X), "
+            f"got {batch_size!r}"
+        )
+    f, df = losses.get(loss)
+    gen = np.random.default_rng(rng)
+    keys = ("loss", "grad_norm", "b", "active")
+    hist = {k: np.empty(int(num_steps)) for k in keys}
+    for t in range(int(num_steps)):
+        if batch_size is None:
+            Xb, yb = X, y
+        else:
+            idx = gen.integers(0, n, size=int(batch_size))
+            Xb, yb = X[idx], y[idx]
+        value, dw, db = neuron._loss_and_grads(Xb, yb, f, df)
+        check_finite_result(value, f"the {loss} loss", _HINT)
+        check_finite_result(dw, "the weight gradient dL/dw", _HINT)
+        neuron = apply_update(neuron, optimizer, dw, db, weight_decay)
+        hist["loss"][t] = value
+        hist["grad_norm"][t] = np.sqrt(dw @ dw + db * db)
+        hist["b"][t] = neuron.b
+        hist["active"][t] = np.mean(X @ neuron.w + neuron.b > 0)
+    return neuron, hist

@@ -69,15 +69,3 @@ def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
 
-
-def test_log_normalise():
-    X = np.array([[0.0, 1.0], [1.0, 3.0], [3.0, 1000.0]])
-    Z = data.log_normalise(X)
-    np.testing.assert_allclose(Z[1], [0.0, 0.0])  # the medians map to 0
-    assert Z[2, 1] == pytest.approx(np.log(1001 / 4))
-    Z2 = data.log_normalise(X[2:], median=[1.0, 3.0])
-    np.testing.assert_allclose(Z2, Z[2:])
-    with pytest.raises(ValueError, match="non-negative"):
-        data.log_normalise(-X)
-    with pytest.raises(ValueError, match="median has shape"):
-        data.log_normalise(X, median=[1.0])

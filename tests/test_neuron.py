@@ -162,3 +162,38 @@ def test_repr_and_read_only():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_apply_update_and_fit_with_the_optimisers():
+    from relu_notes.neuron import apply_update, fit
+    from relu_notes.optim import SGD, Adam, Momentum
+
+    neuron = Neuron(W, B)
+    _, dw, db = neuron.loss_and_grads(X, Y)
+    by_sgd = apply_update(neuron, SGD(0.05), dw, db)
+    by_step = neuron.step(X, Y, 0.05)
+    np.testing.assert_allclose(by_sgd.w, by_step.w, rtol=1e-14)
+    assert by_sgd.b == pytest.approx(by_step.b, rel=1e-14)
+    # momentum keeps state: the second zero-gradient step repeats beta*v
+    mom = Momentum(0.1, beta=0.5)
+    n1 = apply_update(neuron, mom, dw, db)
+    n2 = apply_update(n1, mom, 0 * dw, 0.0)
+    np.testing.assert_allclose(n1.w - n2.w, 0.5 * (neuron.w - n1.w))
+    # first Adam step moves every parameter by lr in the gradient's sign
+    n3 = apply_update(neuron, Adam(0.01), dw, db)
+    np.testing.assert_allclose(neuron.w - n3.w, 0.01 * np.sign(dw),
+                               rtol=1e-6)
+    # clipping bounds the step; weight decay shrinks a dead unit's w
+    n4 = apply_update(neuron, SGD(1.0), 1e6 * dw, 1e6 * db, clip=1.0)
+    step = np.append(n4.w - neuron.w, n4.b - neuron.b)
+    assert np.linalg.norm(step) == pytest.approx(1.0)
+    dead = Neuron([-1.0, -2.0, -0.5], -1.0)
+    after, hist = fit(dead, SGD(0.1), np.abs(X), Y, 10, weight_decay=0.5)
+    np.testing.assert_allclose(after.w, dead.w * 0.95**10)
+    assert after.b == dead.b and np.all(hist["active"] == 0)
+    with pytest.raises(ValueError, match="weight_decay must be >= 0"):
+        apply_update(neuron, SGD(0.1), dw, db, weight_decay=-1.0)
+    with pytest.raises(ValueError, match="dw has shape"):
+        apply_update(neuron, SGD(0.1), dw[:2], db)
+    with pytest.raises(ValueError, match="batch_size"):
+        fit(neuron, SGD(0.1), X, Y, 1, batch_size=0)
