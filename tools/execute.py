@@ -25,7 +25,10 @@ def execute(path: Path) -> float:
         timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=False,
+        # True although the state is dropped below: with False, nbclient
+        # 0.11 raises KeyError in its output-widget hook as soon as a cell
+        # displays ipywidgets.interact (an Output widget).
+        store_widget_state=True,
     )
     start = time.perf_counter()
     client.execute()
