@@ -1,0 +1,317 @@
+"""Sphinx extension that makes the book publishable: PDF and offline site.
+
+Loaded by ``_config.yml`` (``sphinx: local_extensions``). It changes
+nothing in the chapters; it adapts what Jupyter Book 1 gives each output.
+
+In the PDF (LaTeX builders):
+
+- The introduction (the root page) becomes an unnumbered chapter with its
+  own title; Jupyter Book 1 otherwise drops that title and turns each of
+  the introduction's sections into a numbered chapter.
+- Each numbered part of ``_toc.yml`` starts with ``\\part{caption}``;
+  chapters of unnumbered parts (the back matter) are unnumbered. Chapter
+  numbers then agree with the website's.
+- Code that the website folds away (cells tagged ``hide-input``,
+  ``hide-output``, ``hide-cell``) is left out, so the page shows the idea
+  and the figure; the notebooks keep the code.
+- An output that would print as a text representation instead of what
+  the website shows (a widget, an HTML animation, a bare
+  ``<IPython.core.display.HTML object>``) is a build warning, hence an
+  error under ``-W``. Tag such a cell ``remove-output`` or show it inside
+  ``{only} html``, and give the PDF a static figure.
+
+On the website (HTML builders):
+
+- An output that loads anything from another host (``<script src>``,
+  ``<link href>``, ``<img src>`` ...) is a build warning: the site must
+  work offline. The Font Awesome stylesheet that matplotlib's
+  ``to_jshtml()`` player links from a CDN is removed (the theme already
+  provides the icons).
+- Thebe is switched off: the book has no live-code button, and its
+  configuration named a CDN.
+- The "Print to PDF" entry of each page's download button becomes a link
+  to the whole book's PDF (``book_pdf_name``, copied into the site by
+  ``tools/build_pdf.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+# Outputs whose text/plain fallback is only a type name.
+_REPR_ONLY = re.compile(
+    r"^\s*(<IPython\.core\.display\.\w+ object>"
+    r"|<matplotlib\.animation\.\w+ object at 0x[0-9a-f]+>)\s*$"
+)
+# A tag that makes the browser fetch a URL on another host.
+_EXTERNAL = re.compile(
+    r"<(?:script|link|img|iframe|source|video|audio|embed)\b[^>]*?"
+    r"\b(?:src|href)\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)",
+    re.IGNORECASE,
+)
+# The stylesheet matplotlib's jshtml player links from a CDN.
+_JSHTML_FONT_AWESOME = re.compile(
+    r"<link\b[^>]*font-awesome[^>]*>", re.IGNORECASE
+)
+
+
+# --------------------------------------------------------------------------
+# PDF
+
+
+def _only_excluded(node: nodes.Node, tags: Any) -> bool:
+    """True if ``node`` sits inside an ``only`` block that this builder
+    drops (``only`` nodes are removed after our checks run)."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, addnodes.only):
+            try:
+                if not tags.eval_condition(parent["expr"]):
+                    return True
+            except Exception:  # noqa: BLE001 - an unparsable expression
+                return False
+        parent = parent.parent
+    return False
+
+
+class CheckPrintableOutputs(SphinxPostTransform):
+    """Warn about outputs that the PDF could only show as text."""
+
+    default_priority = 3  # before myst-nb's SelectMimeType (4)
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        tags = self.app.builder.tags
+        for node in list(self.document.findall(nodes.container)):
+            if node.get("nb_element") != "mime_bundle":
+                continue
+            if _only_excluded(node, tags):
+                continue
+            mimes = {child.get("mime_type") for child in node.children}
+            printable = any(
+                m and (m.startswith("image/") or m == "text/latex")
+                for m in mimes
+            )
+            plain = "".join(
+                child.astext()
+                for child in node.children
+                if child.get("mime_type") == "text/plain"
+            )
+            if WIDGET_MIME in mimes:
+                what = "an ipywidgets widget"
+            elif not printable and _REPR_ONLY.match(plain):
+                what = f"an object shown as {plain.strip()!r}"
+            elif not printable and (
+                "text/html" in mimes or "application/javascript" in mimes
+            ):
+                what = "an HTML/JavaScript output"
+            else:
+                continue
+            logger.warning(
+                "%s would appear in the PDF as its text representation; "
+                "tag the cell 'remove-output' or show it inside "
+                "'{only} html', and give the PDF a static figure",
+                what,
+                location=node,
+                type="book_publish",
+                subtype="pdf_output",
+            )
+
+
+class DropFoldedCode(SphinxPostTransform):
+    """Leave out of the PDF what the website folds away."""
+
+    default_priority = 5
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for cell in list(self.document.findall(nodes.container)):
+            classes = cell.get("classes", [])
+            if "cell" not in classes:
+                continue
+            if "tag_hide-cell" in classes and cell.parent is not None:
+                cell.parent.remove(cell)
+                continue
+            drop = set()
+            if "tag_hide-input" in classes:
+                drop.add("cell_input")
+            if "tag_hide-output" in classes:
+                drop.add("cell_output")
+            for child in list(cell.children):
+                if drop & set(child.get("classes", [])):
+                    cell.remove(child)
+
+
+def _raw_latex(text: str) -> nodes.raw:
+    return nodes.raw("", text + "\n", format="latex")
+
+
+class BookStructure(SphinxPostTransform):
+    """Give the assembled LaTeX document the book's structure.
+
+    Acts on the single document that the LaTeX builder assembles from the
+    root page, whose top section holds the introduction's text and, after
+    it, one toctree wrapper per part of ``_toc.yml`` (each holding its
+    chapters). The root section's title is the book's title page and is
+    not printed again; everything in the root section that is not a part
+    moves into a new section titled like the introduction, which the
+    writer prints as a chapter. Unnumbered by ``secnumdepth``, it and its
+    sections still enter the table of contents.
+    """
+
+    default_priority = 900
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        document = self.document
+        root_doc = self.config.root_doc
+        if document.get("docname") != root_doc:
+            return
+        top = next(
+            (c for c in document.children if isinstance(c, nodes.section)),
+            None,
+        )
+        if top is None or not isinstance(top[0], nodes.title):
+            return
+        wrappers = [
+            c for c in top.children
+            if isinstance(c, nodes.compound)
+            and "toctree-wrapper" in c.get("classes", [])
+        ]
+        intro = nodes.section("", ids=list(top["ids"]),
+                              names=list(top["names"]))
+        top["ids"], top["names"] = [], []
+        intro += nodes.title("", "", *top[0].deepcopy().children)
+        for child in list(top.children[1:]):
+            if child not in wrappers:
+                top.remove(child)
+                intro += child
+        top.insert(1, _raw_latex(
+            r"\edef\booksecnumdepth{\the\value{secnumdepth}}"
+            r"\setcounter{secnumdepth}{-1}"
+        ))
+        top.insert(2, intro)
+
+        parts = _toc_parts(self.app)
+        for wrapper in wrappers:
+            part = _part_of(wrapper, parts)
+            if part is not None and part.numbered:
+                latex = r"\setcounter{secnumdepth}{\booksecnumdepth}"
+                if part.caption:
+                    latex += r"\part{%s}" % _latex_escape(part.caption)
+            else:
+                latex = r"\setcounter{secnumdepth}{-1}"
+            wrapper.parent.insert(
+                wrapper.parent.index(wrapper), _raw_latex(latex)
+            )
+
+
+def _toc_parts(app: Sphinx) -> list[Any]:
+    site_map = getattr(app.config, "external_site_map", None)
+    if site_map is None:
+        return []
+    return list(site_map[app.config.root_doc].subtrees)
+
+
+def _part_of(wrapper: nodes.Element, parts: list[Any]) -> Any:
+    """The ``_toc.yml`` part whose first chapter opens ``wrapper``."""
+    first = next(wrapper.findall(addnodes.start_of_file), None)
+    if first is None:
+        return None
+    for part in parts:
+        names = [str(item) for item in part.items]
+        if first["docname"] in names:
+            return part
+    return None
+
+
+def _latex_escape(text: str) -> str:
+    for char in "\\{}$&#^_%~":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+# --------------------------------------------------------------------------
+# Website
+
+
+def check_offline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Remove the jshtml player's CDN stylesheet; warn about any other
+    resource that an output would load from another host."""
+    if app.builder.format != "html":
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" not in raw.get("format", "").split():
+            continue
+        text = raw.astext()
+        if "x-thebe-config" in text or text.startswith("<script>kernelName"):
+            raw.parent.remove(raw)  # sphinx-thebe's per-page configuration
+            continue
+        cleaned = _JSHTML_FONT_AWESOME.sub("", text)
+        for match in _EXTERNAL.finditer(cleaned):
+            logger.warning(
+                "output loads %s from another host; the website must work "
+                "offline (bundle the resource or drop it)",
+                match.group(1),
+                location=raw,
+                type="book_publish",
+                subtype="external",
+            )
+        if cleaned != text:
+            raw.replace_self(
+                nodes.raw("", cleaned, format=raw["format"],
+                          classes=raw.get("classes", []))
+            )
+
+
+def _is_thebe(asset: Any) -> bool:
+    name = str(getattr(asset, "filename", "") or "")
+    body = getattr(asset, "attributes", {}).get("body", "")
+    return "thebe" in name or "THEBE_JS_URL" in body
+
+
+def page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict,
+    doctree: Any,
+) -> None:
+    """Drop thebe's assets; point the download button at the book PDF."""
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key][:] = [a for a in context[key] if not _is_thebe(a)]
+    pathto = context.get("pathto")
+    if pathto is None:
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        for i, button in enumerate(group["buttons"]):
+            if button.get("label") == "download-pdf-button":
+                group["buttons"][i] = {
+                    "type": "link",
+                    "url": pathto(app.config.book_pdf_name, 1),
+                    "text": ".pdf",
+                    "tooltip": "Download the whole book as a PDF",
+                    "icon": "fas fa-file-pdf",
+                    "label": "download-pdf-button",
+                }
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("book_pdf_name", "why-relus-die.pdf", "html")
+    app.add_post_transform(CheckPrintableOutputs)
+    app.add_post_transform(DropFoldedCode)
+    app.add_post_transform(BookStructure)
+    app.connect("doctree-resolved", check_offline, priority=900)
+    # after sphinx-book-theme's add_header_buttons (501)
+    app.connect("html-page-context", page_context, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
