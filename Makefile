@@ -12,12 +12,14 @@ export OPENBLAS_NUM_THREADS ?= 1
 
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help venv book test lint pytest book-strict lab execute bench \
-        clean
+.PHONY: help venv book pdf test lint pytest book-strict publish-check lab \
+        execute bench clean
 
 help:
 	@echo "make book   set up .venv and build the website in _build/html"
-	@echo "make test   lint, unit tests, nbval (strict) and a strict build"
+	@echo "make pdf    build the book as one PDF (_build/why-relus-die.pdf)"
+	@echo "make test   lint, unit tests, nbval (strict), a strict build, then"
+	@echo "            the PDF and the website in Chromium (publish-check)"
 	@echo "make lab    open the chapters in JupyterLab"
 	@echo "make execute re-run every notebook in place (after editing code)"
 	@echo "make bench  print the timing table (benchmarks/run.py)"
@@ -40,15 +42,25 @@ lint: $(STAMP)
 	$(BIN)/ruff check relu_notes tests benchmarks tools conftest.py
 
 # Unit tests and every notebook under chapters/ in strict nbval mode, in
-# one pytest session.
+# one pytest session. tests/publish checks build outputs: publish-check.
 pytest: $(STAMP)
-	$(BIN)/python -m pytest tests chapters $(NBVAL) -q
+	$(BIN)/python -m pytest tests chapters $(NBVAL) -q --ignore=tests/publish
 
 # A full rebuild (--all) so every notebook is executed against today's code.
 book-strict: $(STAMP)
 	$(JB) build . --all -W -n --keep-going
 
-test: lint pytest book-strict
+# The PDF through XeLaTeX, copied into _build/html for the download button.
+# After `make book` it reuses that build's executed notebooks.
+pdf: $(STAMP)
+	$(BIN)/python tools/build_pdf.py
+
+# Over the built website: builds the PDF and checks it, then loads every
+# page in Chromium (Playwright). Screenshots: tests/artifacts/screenshots/.
+publish-check: $(STAMP)
+	$(BIN)/python -m pytest tests/publish -q
+
+test: lint pytest book-strict publish-check
 
 # JupyterLab refuses to run as root unless told; containers often are root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)

@@ -10,8 +10,10 @@ Rows:
   start included), target at most 5 s;
 - the micro-benchmarks registered in :mod:`micro` (vectorised sweeps,
   explorer latency, training runs), each with its own target;
-- the cold book build (target 60 s), the rebuild with nothing changed, and
-  the whole ``make test`` (target 180 s).
+- the cold book build (target 60 s), the rebuild with nothing changed, the
+  PDF built right after it (``tools/build_pdf.py``, reusing the HTML
+  build's executed notebooks; target 60 s), and the whole ``make test``
+  (target 180 s).
 """
 
 from __future__ import annotations
@@ -93,6 +95,10 @@ def main() -> None:
             warm = time_command([jb, "build", ".", "-W", "-n",
                                  "--keep-going"], copy)
             add("rebuild, nothing changed", f"{warm:.1f} s", "", None)
+            python = str(ROOT / ".venv" / "bin" / "python")
+            pdf = time_command([python, "tools/build_pdf.py"], copy)
+            add("PDF after the HTML build", f"{pdf:.1f} s", "<= 60 s",
+                pdf <= 60)
         t = time_command(["make", "test"], ROOT)
         add("make test (whole)", f"{t:.1f} s", "<= 180 s", t <= 180)
 

@@ -208,7 +208,7 @@ class BookStructure(SphinxPostTransform):
             if part is not None and part.numbered:
                 latex = r"\setcounter{secnumdepth}{\booksecnumdepth}"
                 if part.caption:
-                    latex += r"\part{%s}" % _latex_escape(part.caption)
+                    latex += r"\part{" + _latex_escape(part.caption) + "}"
             else:
                 latex = r"\setcounter{secnumdepth}{-1}"
             wrapper.parent.insert(

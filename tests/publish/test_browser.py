@@ -42,10 +42,11 @@ _IMAGES = """() => [...document.images].map(i => ({
   alt: i.getAttribute('alt'),
   inFigure: !!i.closest('figure'),
   inOutput: !!i.closest('.cell_output'),
-  inFace: !!i.closest('%s'),
-}))""" % EXPLORER_FACES
+  inFace: !!i.closest('FACES'),
+}))""".replace("FACES", EXPLORER_FACES)
 
-_FIGURES = """() => [...document.querySelectorAll('article figure')].map(f => ({
+_FIGURES = """() => [...document.querySelectorAll('article figure')]
+.map(f => ({
   id: f.id,
   caption: (f.querySelector('figcaption') || {textContent: ''})
            .textContent.trim(),
