@@ -29,6 +29,8 @@ On the website (HTML builders):
   provides the icons).
 - Thebe is switched off: the book has no live-code button, and its
   configuration named a CDN.
+- ``index.html`` redirects to the introduction without making the
+  browser ask for a missing ``/favicon.ico``.
 - The "Print to PDF" entry of each page's download button becomes a link
   to the whole book's PDF (``book_pdf_name``, copied into the site by
   ``tools/build_pdf.py``).
@@ -36,7 +38,9 @@ On the website (HTML builders):
 
 from __future__ import annotations
 
+import html
 import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -299,11 +303,34 @@ def page_context(
                 group["buttons"][i] = {
                     "type": "link",
                     "url": pathto(app.config.book_pdf_name, 1),
-                    "text": ".pdf",
+                    "text": "book .pdf",
                     "tooltip": "Download the whole book as a PDF",
                     "icon": "fas fa-file-pdf",
                     "label": "download-pdf-button",
                 }
+
+
+def write_index(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``index.html``, the redirect to the introduction.
+
+    sphinx-external-toc writes a bare redirect (only when the file is
+    missing), for which the browser asks for ``/favicon.ico``, a 404; an
+    icon link to a file would be cut off by the redirect. An empty data
+    URL as icon asks for nothing."""
+    if exception is not None or app.builder.name != "html":
+        return
+    target = f"{app.config.root_doc}.html"
+    title = html.escape(app.config.html_title or app.config.project)
+    (Path(app.outdir) / "index.html").write_text(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+        "<meta charset=\"utf-8\">\n"
+        f"<title>{title}</title>\n"
+        '<link rel="icon" href="data:,">\n'
+        f'<meta http-equiv="Refresh" content="0; url={target}">\n'
+        f'</head>\n<body><p><a href="{target}">{title}</a></p></body>\n'
+        "</html>\n",
+        encoding="utf-8",
+    )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -314,4 +341,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", check_offline, priority=900)
     # after sphinx-book-theme's add_header_buttons (501)
     app.connect("html-page-context", page_context, priority=900)
+    # before sphinx-external-toc's bare redirect (500)
+    app.connect("build-finished", write_index, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
