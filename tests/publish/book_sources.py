@@ -20,6 +20,7 @@ PDF_NAME = "why-relus-die.pdf"
 _FENCE = re.compile(r"^\s*(`{3,}|:{3,})")
 _FIGURE_DIRECTIVE = re.compile(r"^\s*(`{3,}|:{3,})\s*\{(figure|glue:figure)\}")
 _IMAGE_MIMES = ("image/png", "image/jpeg", "image/svg+xml")
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,14 @@ class Page:
 
     @property
     def uses_widgets(self) -> bool:
-        """True if a code cell builds ipywidgets (a live explorer)."""
+        """True if a stored output is an ipywidgets widget (a live
+        explorer; its cell is tagged remove-output)."""
         if not self.is_notebook:
             return False
         return any(
-            re.search(r"\bipywidgets\b", "".join(c["source"]))
+            WIDGET_MIME in out.get("data", {})
             for c in _cells(self.path) if c["cell_type"] == "code"
+            for out in c.get("outputs", [])
         )
 
 

@@ -1,18 +1,16 @@
 """The website in a real browser: every page of the table of contents.
 
-Explorer faces. The kernel-free face of an explorer is found by either
-selector in :data:`EXPLORER_FACES`:
-
-- ``div.animation``: what matplotlib's ``FuncAnimation.to_jshtml()``
-  produces (glued and shown inside ``{only} html``);
-- ``.explorer-face``: any self-made HTML/JS face (a class on its outer
-  element).
-
-Each face holds at least one ``<input type="range">``; it must not change
-on its own while nobody touches it, and moving any of its sliders from one
-end to the other must change what the face shows (compared pixel by pixel
-on screenshots). A notebook that builds ipywidgets must have a face on its
-page.
+Explorer faces. The kernel-free face of an explorer is found generically
+(:data:`EXPLORER_FACES`): any HTML output of a notebook (``.text_html``,
+e.g. a glued ``HTML(anim.to_jshtml())`` or a self-made player of
+precomputed frames) that holds an ``<input type="range">``, and any
+element with the class ``explorer-face`` (for a face written as raw HTML
+in Markdown). A face must not change on its own while nobody touches it,
+and moving each of its sliders from one end to the other must change what
+it shows: its screenshots, taken with the sliders themselves and any
+``<output>`` value echo hidden, must differ. A notebook with an ipywidgets
+output (the live face, tagged ``remove-output``) must have a kernel-free
+face on its page.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from urllib.parse import urlparse
 import pytest
 from book_sources import PDF_NAME, Page, pages
 
-EXPLORER_FACES = "div.animation, .explorer-face"
+EXPLORER_FACES = ".text_html:has(input[type=range]), .explorer-face"
 
 # Raw TeX that MathJax should have typeset. Code is not searched.
 RAW_TEX = ("$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "\\frac")
@@ -154,8 +152,17 @@ def _check_images_and_figures(v: Visit) -> list[str]:
     return bad
 
 
-_HIDE_INPUTS = """(face, hide) => face.querySelectorAll('input').forEach(
-  i => { i.style.visibility = hide ? 'hidden' : ''; })"""
+# Outermost faces only (a face inside a face is tested with it), each
+# marked so that Playwright can find it again.
+_MARK_FACES = """(sel) => {
+  const all = [...document.querySelectorAll(sel)];
+  const outer = all.filter(f => !all.some(o => o !== f && o.contains(f)));
+  outer.forEach((f, i) => f.setAttribute('data-face-test', i));
+  return outer.length;
+}"""
+
+_HIDE_INPUTS = """(face, hide) => face.querySelectorAll('input, output')
+  .forEach(i => { i.style.visibility = hide ? 'hidden' : ''; })"""
 
 
 def _face_shot(face: object) -> bytes:
@@ -170,15 +177,15 @@ def _face_shot(face: object) -> bytes:
 
 
 def _check_explorers(v: Visit, page: Page) -> list[str]:
-    faces = v.page.locator(EXPLORER_FACES)
+    count = v.page.evaluate(_MARK_FACES, EXPLORER_FACES)
     bad = []
-    if page.uses_widgets and faces.count() == 0:
+    if page.uses_widgets and count == 0:
         bad.append(
-            "the notebook builds ipywidgets but the page has no kernel-free "
-            f"explorer face ({EXPLORER_FACES})"
+            "the notebook has an ipywidgets output but the page has no "
+            f"kernel-free explorer face ({EXPLORER_FACES})"
         )
-    for i in range(faces.count()):
-        face = faces.nth(i)
+    for i in range(count):
+        face = v.page.locator(f"[data-face-test='{i}']")
         sliders = face.locator("input[type=range]")
         if sliders.count() == 0:
             bad.append(f"explorer face {i} has no slider")
