@@ -239,10 +239,15 @@ def _part_of(wrapper: nodes.Element, parts: list[Any]) -> Any:
     return None
 
 
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    **{c: "\\" + c for c in "{}$&#_%"},
+}
+
+
 def _latex_escape(text: str) -> str:
-    for char in "\\{}$&#^_%~":
-        text = text.replace(char, "\\" + char)
-    return text
+    return "".join(_LATEX_SPECIAL.get(char, char) for char in text)
 
 
 # --------------------------------------------------------------------------
