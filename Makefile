@@ -42,9 +42,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check relu_notes tests benchmarks tools conftest.py
 
 # Unit tests and every notebook under chapters/ in strict nbval mode, in
-# one pytest session (tests/publish is not collected: see publish-check).
+# one pytest session (tests/publish is not collected: see publish-check),
+# spread over the cores one file at a time (each notebook in one kernel).
 pytest: $(STAMP)
-	$(BIN)/python -m pytest tests chapters $(NBVAL) -q
+	$(BIN)/python -m pytest tests chapters $(NBVAL) -q -n auto \
+	    --dist loadfile
 
 # A full rebuild (--all) so every notebook is executed against today's code.
 book-strict: $(STAMP)
