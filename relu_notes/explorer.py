@@ -154,15 +154,22 @@ class OutlierExplorer:
 
     # -- drawing --------------------------------------------------------------
     @staticmethod
-    def _setup_axes(ax: Axes, n: int) -> dict:
+    def _setup_scales(ax: Axes, ticks: list[float],
+                      labels: list[str]) -> None:
+        """Scales, limits and ticks; once per group of shared axes."""
         ax.set_xscale("symlog", linthresh=1.0)
         ax.set_xlim(-ZLIM, ZLIM)
-        ax.set_xticks(_TICKS, _LABELS)
+        ax.set_xticks(ticks, labels)
         ax.xaxis.set_minor_locator(NullLocator())
         ax.set_ylim(-0.6, 1.6)
         ax.set_yticks([0, 1], ["after", "before"])
+
+    @staticmethod
+    def _setup_axes(ax: Axes, n: int, scales: bool = True) -> dict:
+        if scales:
+            OutlierExplorer._setup_scales(ax, _TICKS, _LABELS)
+            ax.set_xlabel("pre-activation z (symmetric log scale)")
         ax.axvline(0.0, color=style.PALETTE["black"], linewidth=1)
-        ax.set_xlabel("pre-activation z (symmetric log scale)")
         ax.grid(axis="y", visible=False)
         rng = np.random.default_rng(0)
         jitter = rng.uniform(-0.25, 0.25, n)
@@ -189,9 +196,14 @@ class OutlierExplorer:
             arts[row, "alive"].set_data(z[alive], base + jitter[alive])
             arts[row, "dead"].set_data(z[~alive], base + jitter[~alive])
 
-    def draw(self, ax: Axes, st: OutlierState, title: str = "") -> dict:
-        """Draw one state into ``ax``; returns the artists to update."""
-        arts = self._setup_axes(ax, st.z_before.size)
+    def draw(self, ax: Axes, st: OutlierState, title: str = "",
+             scales: bool = True) -> dict:
+        """Draw one state into ``ax``; returns the artists to update.
+
+        ``scales=False`` leaves the scales, limits, ticks and axis label
+        alone (for axes that share them with one already set up).
+        """
+        arts = self._setup_axes(ax, st.z_before.size, scales)
         self._draw_state(arts, st)
         arts["title"].set_text(title)
         return arts
@@ -214,7 +226,8 @@ class OutlierExplorer:
                                     va="bottom", family="monospace")
             fig.get_layout_engine().set(h_pad=0.35)
             arts["title"].set_text("title placeholder")
-            fig.canvas.draw()  # lay out once, then freeze the layout
+            # lay out once (no rendering needed), then freeze the layout
+            fig.get_layout_engine().execute(fig)
             fig.set_layout_engine("none")
             moving = [arts[k] for k in arts if isinstance(k, tuple)]
             moving += [arts["title"], arts["text"]]
@@ -279,28 +292,38 @@ class OutlierExplorer:
     def small_multiples(
         self, sizes: list[float], lr: float, loss: str = "mse"
     ) -> Figure:
-        """Rows: input kinds; columns: outlier sizes (static face)."""
+        """Rows: input kinds; columns: outlier sizes (static face).
+
+        All panels share their axes, so scales and ticks are set once,
+        and the margins are fixed (no layout engine): drawing it costs
+        little more than drawing its markers.
+        """
         nr, nc = len(self.kinds), len(sizes)
-        fig = Figure(figsize=(2.6 * nc, 2.2 * nr + 0.5),
-                     layout="constrained")
-        axes = fig.subplots(nr, nc, sharex=True, sharey=True, squeeze=False)
+        height = 2.2 * nr + 0.5
+        fig = Figure(figsize=(2.6 * nc, height))
+        axes = fig.subplots(
+            nr, nc, sharex=True, sharey=True, squeeze=False,
+            gridspec_kw={"left": 0.08, "right": 0.98, "wspace": 0.08,
+                         "top": 1 - 0.55 / height,
+                         "bottom": 0.8 / height,
+                         "hspace": 0.75 * 2.2 / height},
+        )
+        self._setup_scales(axes[0, 0], [-1e6, 0.0, 1e6],
+                           ["\u221210\u2076", "0", "10\u2076"])
         for i, kind in enumerate(self.kinds):
             for j, s in enumerate(sizes):
                 st = self.state(s, lr, loss, kind)
                 ax = axes[i, j]
                 verdict = "dead" if st.dead else "alive"
                 self.draw(ax, st, f"{kind}, size {s:g}:\n"
-                          f"{st.active_after:.0%} active, {verdict}")
+                          f"{st.active_after:.0%} active, {verdict}",
+                          scales=False)
                 ax.title.set_fontsize(9)
-                ax.set_xticks([-1e6, 0.0, 1e6], ["\u221210\u2076", "0",
-                                                 "10\u2076"])
                 ax.tick_params(labelsize=8)
-                if i < nr - 1:
-                    ax.set_xlabel("")
-                else:
-                    ax.set_xlabel("z (symmetric log)", fontsize=9)
+        for ax in axes[-1]:
+            ax.set_xlabel("z (symmetric log)", fontsize=9)
         handles, labels = axes[0, 0].get_legend_handles_labels()
-        fig.legend(handles[:2], labels[:2], loc="outside lower center",
+        fig.legend(handles[:2], labels[:2], loc="lower center",
                    ncols=2, fontsize=9)
         return fig
 

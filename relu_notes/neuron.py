@@ -28,6 +28,8 @@ returned as usual, however large.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -251,16 +253,9 @@ class Neuron:
     ) -> tuple[float, Array, float]:
         """The computation of :meth:`loss_and_grads` on checked input;
         the results may be inf (the caller checks)."""
-        n = X.shape[0]
         with np.errstate(over="ignore", invalid="ignore"):
-            z = X @ self._w + self._b
-            out, act_grad = self._act(z)
-            r = out - y
-            value = float(np.mean(f(r)))
-            g = df(r) * act_grad
-            dw = (g @ X) / n
-            db = float(np.sum(g) / n)
-        return value, dw, db
+            return _loss_and_grads(self._w, self._b, self._slope, X, y,
+                                   f, df)
 
     def step(
         self, X: ArrayLike, y: ArrayLike, lr: float, loss: str = "mse"
@@ -298,6 +293,42 @@ class Neuron:
         w.flags.writeable = False
         new._w, new._b, new._slope = w, b, slope
         return new
+
+
+def _loss_and_grads(
+    w: Array, b: float, slope: float, X: Array, y: Array, f, df
+) -> tuple[float, Array, float]:
+    """Loss and gradients on checked input, unchecked for overflow.
+
+    The one computation behind :meth:`Neuron.loss_and_grads`,
+    :func:`train` and :func:`fit`; call it under ``np.errstate`` with
+    overflow ignored and check the results.
+    """
+    n = X.shape[0]
+    z = X @ w + b
+    active = z > 0
+    out = np.where(active, z, slope * z)
+    r = out - y
+    value = float(f(r).sum() / n)  # bit for bit np.mean
+    g = df(r) * np.where(active, 1.0, slope)
+    dw = (g @ X) / n
+    db = float(g.sum() / n)
+    return value, dw, db
+
+
+def _check_grads(value: float, dw: Array, loss: str) -> float:
+    """``|dw|^2``, after checking the loss and ``dw`` for overflow.
+
+    Fast path: a finite ``dw @ dw`` means every entry of ``dw`` is
+    finite; only when it is not are the entries examined (a finite
+    ``dw`` whose squares overflow is legal).
+    """
+    sq = float(dw @ dw)
+    if not math.isfinite(value):
+        check_finite_result(value, f"the {loss} loss", _HINT)
+    if not math.isfinite(sq):
+        check_finite_result(dw, "the weight gradient dL/dw", _HINT)
+    return sq
 
 
 def train(
@@ -345,20 +376,27 @@ def train(
     gen = np.random.default_rng(rng)
     hist_loss = np.empty(int(num_steps))
     hist_norm = np.empty(int(num_steps))
-    for t in range(int(num_steps)):
-        if batch_size is None:
-            Xb, yb = X, y
-        else:
-            idx = gen.integers(0, n, size=int(batch_size))
-            Xb, yb = X[idx], y[idx]
-        # inputs were checked once above; here only overflow is checked
-        value, dw, db = neuron._loss_and_grads(Xb, yb, f, df)
-        check_finite_result(value, f"the {loss} loss", _HINT)
-        check_finite_result(dw, "the weight gradient dL/dw", _HINT)
-        hist_loss[t] = value
-        hist_norm[t] = np.sqrt(dw @ dw + db * db)
-        neuron = neuron._updated(dw, db, lr)
-    return neuron, {"loss": hist_loss, "grad_norm": hist_norm}
+    w, b, slope = neuron.w, neuron.b, neuron.slope
+    # Inputs were checked once above; each step checks only for overflow,
+    # with the same results as a loop over Neuron.step.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(int(num_steps)):
+            if batch_size is None:
+                Xb, yb = X, y
+            else:
+                idx = gen.integers(0, n, size=int(batch_size))
+                Xb, yb = X[idx], y[idx]
+            value, dw, db = _loss_and_grads(w, b, slope, Xb, yb, f, df)
+            hist_loss[t] = value
+            hist_norm[t] = math.sqrt(_check_grads(value, dw, loss)
+                                     + db * db)
+            w = w - lr * dw
+            b = b - lr * db
+            if not (math.isfinite(b) and np.isfinite(w).all()):
+                check_finite_result(w, "the updated weights", _HINT)
+                check_finite_result(b, "the updated bias", _HINT)
+    return Neuron._trusted(w, b, slope), {"loss": hist_loss,
+                                          "grad_norm": hist_norm}
 
 
 def apply_update(
@@ -452,21 +490,36 @@ def fit(
             f"got {batch_size!r}"
         )
     f, df = losses.get(loss)
+    lam = float(as_finite_array(weight_decay, "weight_decay"))
+    if lam < 0:
+        raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
     gen = np.random.default_rng(rng)
     keys = ("loss", "grad_norm", "b", "active")
     hist = {k: np.empty(int(num_steps)) for k in keys}
+    # The optimiser updates these arrays in place, exactly as
+    # apply_update does (same arithmetic, without a new neuron per step).
+    weights = [np.array(neuron.w)[:, None]]
+    biases = [np.array([neuron.b])]
+    w = weights[0][:, 0]  # a view: follows the in-place updates
+    slope = neuron.slope
     for t in range(int(num_steps)):
         if batch_size is None:
             Xb, yb = X, y
         else:
             idx = gen.integers(0, n, size=int(batch_size))
             Xb, yb = X[idx], y[idx]
-        value, dw, db = neuron._loss_and_grads(Xb, yb, f, df)
-        check_finite_result(value, f"the {loss} loss", _HINT)
-        check_finite_result(dw, "the weight gradient dL/dw", _HINT)
-        neuron = apply_update(neuron, optimizer, dw, db, weight_decay)
+        b = float(biases[0][0])
+        with np.errstate(over="ignore", invalid="ignore"):
+            value, dw, db = _loss_and_grads(w, b, slope, Xb, yb, f, df)
+        sq = _check_grads(value, dw, loss)
+        grads = [((dw + lam * w)[:, None], np.array([db]))]
+        optimizer.step(weights, biases, grads)
+        b = float(biases[0][0])
+        if not (math.isfinite(b) and np.isfinite(w).all()):
+            check_finite_result(w, "the updated weights", _HINT)
+            check_finite_result(b, "the updated bias", _HINT)
         hist["loss"][t] = value
-        hist["grad_norm"][t] = np.sqrt(dw @ dw + db * db)
-        hist["b"][t] = neuron.b
-        hist["active"][t] = np.mean(X @ neuron.w + neuron.b > 0)
-    return neuron, hist
+        hist["grad_norm"][t] = math.sqrt(sq + db * db)
+        hist["b"][t] = b
+        hist["active"][t] = np.count_nonzero(X @ w + b > 0) / n
+    return Neuron._trusted(w, float(biases[0][0]), slope), hist

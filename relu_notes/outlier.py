@@ -65,6 +65,11 @@ def outlier_gradient(
         )
     y_o = as_finite_array(y_o, "y_o")
     _, df = losses.get(loss)
+    return _gradient(neuron, x_o, y_o, df)
+
+
+def _gradient(neuron: Neuron, x_o: Array, y_o, df) -> Array:
+    """:func:`outlier_gradient` on checked input."""
     z_o = x_o @ neuron.w + neuron.b
     active = z_o > 0
     r = np.where(active, z_o, neuron.slope * z_o) - y_o
@@ -105,7 +110,14 @@ def pre_activation_after(
     lr = as_finite_array(lr, "lr")
     if np.any(lr <= 0):
         raise ValueError("lr (the learning rate) must be positive")
-    coef = np.broadcast_to(lr * g, x_o.shape[:-1])[..., None]
+    return _z_after(z, X, x_o, lr * g, part)
+
+
+def _z_after(z: Array, X: Array, x_o: Array, lr_g: Array,
+             part: str) -> Array:
+    """The formula of :func:`pre_activation_after` on checked input:
+    ``z`` (n,) before the step, ``lr_g`` the product ``lr * g``."""
+    coef = np.broadcast_to(lr_g, x_o.shape[:-1])[..., None]
     if part == "bias":
         return z - coef
     dot = x_o @ X.T
@@ -180,13 +192,28 @@ def critical_size(
     lo_b, hi_b = (float(v) for v in bounds)
     if not 0 < lo_b < hi_b:
         raise ValueError(f"bounds must satisfy 0 < lo < hi, got {bounds}")
+    check_choice(part, "part", PARTS)
+    if np.any(lrs <= 0):
+        raise ValueError("lr (the learning rate) must be positive")
+    # Check everything once; the bisection then evaluates the formula of
+    # pre_activation_after on trusted arrays (same arithmetic).
+    template = outlier_example(x, feature, 1.0)
+    if template.size != neuron.d:
+        raise ValueError(
+            f"x has {template.size} entries; the neuron has {neuron.d} "
+            "weights"
+        )
+    z = neuron.pre_activation(X)
+    y_o = as_finite_array(y_o, "y_o")
+    _, df = losses.get(loss)
+    col = int(feature)
 
     def dead(sizes: Array) -> NDArray:
-        x_o = outlier_example(x, feature, sizes)
+        x_o = np.broadcast_to(template, sizes.shape + (neuron.d,)).copy()
+        x_o[..., col] = sizes
         with np.errstate(over="ignore", invalid="ignore"):
-            z_new = pre_activation_after(
-                neuron, X, x_o, y_o, lrs, loss, part
-            )
+            lr_g = lrs * _gradient(neuron, x_o, y_o, df)
+            z_new = _z_after(z, X, x_o, lr_g, part)
         return np.max(z_new, axis=-1) <= 0
 
     lo = np.full(lrs.shape, np.log(lo_b))

@@ -162,23 +162,31 @@ def _loss_and_grads(
     W: Array, B: Array, X: Array, y: Array, f, df, a: Array, loss: str
 ) -> tuple[Array, Array, Array]:
     """:func:`loss_and_grads_many` on checked inputs."""
-    a = a[:, None]
     z = _z(W, B, X)
-    n = X.shape[-2]
-    active = z > 0
     with np.errstate(over="ignore", invalid="ignore"):
-        out = np.where(active, z, a * z)
-        r = out - y
-        L = np.mean(f(r), axis=1)
-        g = df(r) * np.where(active, 1.0, a)
-        if X.ndim == 2:
-            dW = (g @ X) / n
-        else:
-            dW = np.einsum("mn,mnd->md", g, X) / n
-        dB = np.sum(g, axis=1) / n
+        L, dW, dB = _loss_and_grads_unchecked(z, X, y, f, df, a[:, None])
     check_finite_result(L, f"the {loss} loss", _HINT)
     check_finite_result(dW, "a weight gradient dL/dw", _HINT)
     check_finite_result(dB, "a bias gradient dL/db", _HINT)
+    return L, dW, dB
+
+
+def _loss_and_grads_unchecked(
+    z: Array, X: Array, y: Array, f, df, a: Array
+) -> tuple[Array, Array, Array]:
+    """Loss and gradients from the pre-activations ``z`` (m, n); call
+    under ``np.errstate`` and check the results for overflow."""
+    n = X.shape[-2]
+    active = z > 0
+    out = np.where(active, z, a * z)
+    r = out - y
+    L = np.mean(f(r), axis=1)
+    g = df(r) * np.where(active, 1.0, a)
+    if X.ndim == 2:
+        dW = (g @ X) / n
+    else:
+        dW = np.einsum("mn,mnd->md", g, X) / n
+    dB = np.sum(g, axis=1) / n
     return L, dW, dB
 
 
@@ -236,10 +244,19 @@ def train_many(
     f, df = losses.get(loss)
     a = _check_slopes(slope, W.shape[0])
     history = np.empty((int(num_steps), W.shape[0]))
-    for t in range(int(num_steps)):
-        history[t], dW, dB = _loss_and_grads(W, B, X, y, f, df, a, loss)
-        W = W - lr[:, None] * dW
-        B = B - lr * dB
+    a, lr_col = a[:, None], lr[:, None]
+    # Overflow is checked once at the end: inf and NaN never turn finite
+    # again in these updates, so a non-finite step leaves a non-finite
+    # loss in the history or non-finite parameters.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(int(num_steps)):
+            z = (W @ X.T if X.ndim == 2
+                 else np.einsum("mnd,md->mn", X, W)) + B[:, None]
+            history[t], dW, dB = _loss_and_grads_unchecked(
+                z, X, y, f, df, a)
+            W = W - lr_col * dW
+            B = B - lr * dB
+    check_finite_result(history, f"the {loss} loss", _HINT)
     check_finite_result(W, "an updated weight", _HINT)
     check_finite_result(B, "an updated bias", _HINT)
     return W, B, history

@@ -197,3 +197,39 @@ def test_apply_update_and_fit_with_the_optimisers():
         apply_update(neuron, SGD(0.1), dw[:2], db)
     with pytest.raises(ValueError, match="batch_size"):
         fit(neuron, SGD(0.1), X, Y, 1, batch_size=0)
+
+
+@pytest.mark.parametrize("method", ["sgd", "momentum", "adam"])
+def test_train_and_fit_equal_a_loop_of_single_steps(method):
+    """The fast loops of train and fit give exactly (bit for bit) what a
+    loop over Neuron.step / apply_update with the same batches gives."""
+    from relu_notes.neuron import apply_update, fit
+    from relu_notes.optim import make
+
+    Xa = np.abs(X)
+    got, hist = train(Neuron(W, B, 0.05), Xa, Y, 0.05, 30, "huber",
+                      batch_size=3, rng=5)
+    gen, nrn = np.random.default_rng(5), Neuron(W, B, 0.05)
+    for t in range(30):
+        idx = gen.integers(0, len(Xa), size=3)
+        value, _, _ = nrn.loss_and_grads(Xa[idx], Y[idx], "huber")
+        assert hist["loss"][t] == value
+        nrn = nrn.step(Xa[idx], Y[idx], 0.05, "huber")
+    np.testing.assert_array_equal(got.w, nrn.w)
+    assert got.b == nrn.b
+    got, hist = fit(Neuron(W, B), make(method, 0.05), Xa, Y, 30,
+                    batch_size=3, rng=5, weight_decay=0.1)
+    gen, nrn, opt = np.random.default_rng(5), Neuron(W, B), make(method, 0.05)
+    for t in range(30):
+        idx = gen.integers(0, len(Xa), size=3)
+        _, dw, db = nrn.loss_and_grads(Xa[idx], Y[idx])
+        nrn = apply_update(nrn, opt, dw, db, weight_decay=0.1)
+        assert hist["b"][t] == nrn.b
+        assert hist["active"][t] == nrn.active_fraction(Xa)
+    np.testing.assert_array_equal(got.w, nrn.w)
+    assert got.b == nrn.b
+
+
+def test_train_overflow_is_an_error():
+    with pytest.raises(OverflowError, match="overflowed"):
+        train(Neuron(W, B), [[1e200, 1.0, 1.0]], [0.0], 1.0, 3)

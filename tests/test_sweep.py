@@ -74,6 +74,9 @@ def test_train_many_equals_repeated_steps():
 def test_overflow_is_an_error_not_a_nan():
     with pytest.raises(OverflowError, match="mse loss overflowed"):
         sweep.loss_and_grads_many([[1.0]], [0.0], [[1e200]], [0.0])
+    # train_many checks once, at the end: still an error, never a NaN
+    with pytest.raises(OverflowError, match="overflowed"):
+        sweep.train_many([[1.0]], [0.0], [[1e200]], [0.0], 1.0, 3)
 
 
 @pytest.mark.parametrize(
