@@ -2,7 +2,7 @@
 
 Explained in the chapter *An outlier kills a neuron*
 (``chapters/an-outlier-kills-a-neuron.ipynb``), where a sweep over
-outlier size and learning rate (40 000 settings) runs as a handful of
+outlier size and learning rate (10 000 settings per loss) runs as a handful of
 numpy array operations instead of a Python loop over
 :meth:`relu_notes.neuron.Neuron.step`.
 
