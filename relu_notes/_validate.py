@@ -99,3 +99,40 @@ def check_choice(value: str, name: str, choices: tuple[str, ...]) -> str:
         valid = ", ".join(repr(c) for c in choices)
         raise ValueError(f"unknown {name} {value!r}; valid: {valid}")
     return value
+
+
+def check_count(value: int, name: str) -> int:
+    """Return ``value`` as an int if it is a whole number >= 0, else raise.
+
+    Accepts integral floats such as ``1000.0``; rejects booleans.
+    """
+    try:
+        ok = not isinstance(value, bool) and int(value) == value >= 0
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"{name} must be a non-negative integer, got {value!r}"
+        )
+    return int(value)
+
+
+def check_batch_size(batch_size: int, n: int) -> int:
+    """Return ``batch_size`` as an int if it lies in ``[1, n]``, else raise.
+
+    ``n`` is the number of rows it is drawn from.
+    """
+    try:
+        ok = (
+            not isinstance(batch_size, bool)
+            and int(batch_size) == batch_size
+            and 1 <= batch_size <= n
+        )
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"batch_size must be an integer in [1, {n}] (the number of "
+            f"rows of X), got {batch_size!r}"
+        )
+    return int(batch_size)

@@ -36,6 +36,8 @@ from numpy.typing import ArrayLike, NDArray
 from relu_notes import losses
 from relu_notes._validate import (
     as_finite_array,
+    check_batch_size,
+    check_count,
     check_positive,
 )
 
@@ -360,16 +362,10 @@ def train(
     X = as_finite_array(X, "X", ndim=2)
     y = as_finite_array(y, "y", ndim=1)
     lr = _check_lr(lr)
-    if int(num_steps) != num_steps or num_steps < 0:
-        raise ValueError(
-            f"num_steps must be a non-negative integer, got {num_steps!r}"
-        )
+    num_steps = check_count(num_steps, "num_steps")
     n = X.shape[0]
-    if batch_size is not None and not 1 <= int(batch_size) <= n:
-        raise ValueError(
-            f"batch_size must be between 1 and {n} (the rows of X), "
-            f"got {batch_size!r}"
-        )
+    if batch_size is not None:
+        batch_size = check_batch_size(batch_size, n)
     f, df = losses.get(loss)
     X = neuron._check_inputs(X)
     y = neuron._check_y(y, n)
@@ -479,16 +475,10 @@ def fit(
     """
     X = neuron._check_inputs(X)
     y = neuron._check_y(y, X.shape[0])
-    if int(num_steps) != num_steps or num_steps < 0:
-        raise ValueError(
-            f"num_steps must be a non-negative integer, got {num_steps!r}"
-        )
+    num_steps = check_count(num_steps, "num_steps")
     n = X.shape[0]
-    if batch_size is not None and not 1 <= int(batch_size) <= n:
-        raise ValueError(
-            f"batch_size must be between 1 and {n} (the rows of X), "
-            f"got {batch_size!r}"
-        )
+    if batch_size is not None:
+        batch_size = check_batch_size(batch_size, n)
     f, df = losses.get(loss)
     lam = float(as_finite_array(weight_decay, "weight_decay"))
     if lam < 0:

@@ -23,7 +23,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from relu_notes import losses
-from relu_notes._validate import as_finite_array, check_positive
+from relu_notes._validate import (
+    as_finite_array,
+    check_count,
+    check_positive,
+)
 from relu_notes.neuron import _HINT, check_finite_result
 
 __all__ = [
@@ -237,10 +241,7 @@ def train_many(
     W, B = _check_params(W, B)
     X, y = _check_data(X, W, y)
     lr = _check_lrs(lr, W.shape[0])
-    if int(num_steps) != num_steps or num_steps < 0:
-        raise ValueError(
-            f"num_steps must be a non-negative integer, got {num_steps!r}"
-        )
+    num_steps = check_count(num_steps, "num_steps")
     f, df = losses.get(loss)
     a = _check_slopes(slope, W.shape[0])
     history = np.empty((int(num_steps), W.shape[0]))

@@ -156,7 +156,7 @@ def test_repr_and_read_only():
         (lambda: train(Neuron(W, B), X, Y, 0.1, -1), "num_steps"),
         (lambda: train(Neuron(W, B), X, Y, 0.1, 1.5), "num_steps"),
         (lambda: train(Neuron(W, B), X, Y, 0.1, 1, batch_size=8),
-         "batch_size must be between 1 and 7"),
+         r"batch_size must be an integer in \[1, 7\]"),
     ],
 )
 def test_bad_input(call, match):
