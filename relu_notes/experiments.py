@@ -154,23 +154,38 @@ class Summary:
         Final validation mean squared error; NaN for a diverged run.
     num_diverged : int
     histories : list of History
+    networks : list of MLP
+        The trained network of each seed (as far as it got, if diverged).
+    inputs : list of ndarray
+        The transformed training inputs of each seed, for looking inside
+        its network (e.g. ``networks[0].pre_activations(inputs[0])``).
     """
 
     dead: NDArray[np.float64]
     val_mse: NDArray[np.float64]
     num_diverged: int
     histories: list[History]
+    networks: list[MLP] = field(default_factory=list)
+    inputs: list[NDArray[np.float64]] = field(default_factory=list)
 
 
 def run_seeds(setup: Setup, seeds: Iterable[int]) -> Summary:
     """:func:`run` for each seed, with the final numbers collected."""
-    histories = [run(setup, s) for s in seeds]
-    if not histories:
+    runs = [run_with_network(setup, s) for s in seeds]
+    if not runs:
         raise ValueError("seeds must hold at least one seed")
+    histories = [h for h, _, _ in runs]
     dead = np.array([
         np.nan if h.diverged else h.final_dead_fraction for h in histories
     ])
     val = np.array([
         np.nan if h.diverged else float(h.val_mse[-1]) for h in histories
     ])
-    return Summary(dead, val, sum(h.diverged for h in histories), histories)
+    return Summary(
+        dead,
+        val,
+        sum(h.diverged for h in histories),
+        histories,
+        [net for _, net, _ in runs],
+        [X for _, _, X in runs],
+    )

@@ -280,7 +280,7 @@ class MLP:
                 zip(self.weights, self.biases, strict=True)
             ):
                 z = a @ W + b
-                if not np.all(np.isfinite(z)):
+                if not np.isfinite(z).all():
                     raise ValueError(
                         f"layer {i} overflowed (pre-activation not finite; "
                         f"largest |X| is {np.max(np.abs(X)):.3g}): scale "
@@ -327,13 +327,21 @@ class MLP:
         """
         X = self._checked_x(X)
         Y = self._checked_y(Y, X.shape[0])
+        return self._backprop(X, Y, loss, **loss_kwargs)
+
+    def _backprop(
+        self, X: Array, Y: Array, loss: str = "mse", **loss_kwargs
+    ) -> Trace:
+        """:meth:`trace` without the input checks, for the training loop,
+        which checks the whole training set once and then passes batches
+        (rows) of it."""
         loss_f, loss_df = _losses.get(loss)
         pres, acts = self._forward(X)
         r = acts[-1] - Y
         with np.errstate(over="ignore"):
             value = float(np.mean(loss_f(r, **loss_kwargs)))
             delta = loss_df(r, **loss_kwargs) / r.size
-        if not (math.isfinite(value) and np.all(np.isfinite(delta))):
+        if not (math.isfinite(value) and np.isfinite(delta).all()):
             raise ValueError(
                 "the loss overflowed (largest |output - Y| is "
                 f"{np.max(np.abs(r)):.3g}); scale the inputs or targets"

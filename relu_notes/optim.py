@@ -145,7 +145,7 @@ class Optimizer:
                     f"gradient of {kind}[{i // 2}] has shape "
                     f"{np.shape(g)}, the parameter has shape {p.shape}"
                 )
-            if not np.all(np.isfinite(g)):
+            if not np.isfinite(g).all():
                 raise ValueError(
                     f"gradient of {kind}[{i // 2}] holds NaN or infinite "
                     "values; scale the inputs or clip the gradients"

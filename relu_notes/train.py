@@ -180,7 +180,7 @@ def train(
     def record(step: int) -> None:
         # compute everything first, so a record that overflows leaves the
         # lists consistent
-        t = net.trace(X, Y, loss, **kw)
+        t = net._backprop(X, Y, loss, **kw)
         dead = diagnostics.dead_fraction_per_layer(t.pre_activations[:-1])
         grad = diagnostics.grad_norm_summary(t.grads)["layer"]
         val = math.nan
@@ -203,7 +203,7 @@ def train(
             order = rng.permutation(n)
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
-                _, grads = net.loss_and_grads(X[idx], Y[idx], loss, **kw)
+                grads = net._backprop(X[idx], Y[idx], loss, **kw).grads
                 if clip_norm is not None:
                     grads, norm = clip_grad_norm(grads, clip_norm)
                     num_clipped += norm > clip_norm

@@ -160,5 +160,8 @@ def test_experiment_runs_are_reproducible_and_remedies_apply():
     h3, net, X = run_with_network(small, 3)
     np.testing.assert_array_equal(h3.train_loss, h1.train_loss)
     assert X.shape == (64, 6) and net.sizes == [6, 32, 32, 1]
+    s3 = run_seeds(small, [3])  # keeps each seed's network and inputs
+    np.testing.assert_array_equal(s3.inputs[0], X)
+    np.testing.assert_array_equal(s3.networks[0].weights[0], net.weights[0])
     with pytest.raises(ValueError, match="at least one seed"):
         run_seeds(small, [])
