@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from relu_notes import optim
 from relu_notes.listings import FEATURES, make_listings
 from relu_notes.mlp import MLP
-from relu_notes.train import History, train
+from relu_notes.train import History, train, train_stacked
 from relu_notes.transforms import FeatureTransform
 
 __all__ = [
@@ -95,11 +95,9 @@ class Setup:
 BASELINE = Setup()
 
 
-def run_with_network(
-    setup: Setup, seed: int
-) -> tuple[History, MLP, NDArray[np.float64]]:
-    """Like :func:`run`, but also return the trained network and the
-    transformed training inputs, for looking inside the network."""
+def _prepare(setup: Setup, seed: int):
+    """Data, transform and untrained network of one run: ``(net, X, y,
+    X_val, y_val)`` with the features transformed."""
     tr = make_listings(
         setup.n_train,
         seed=seed,
@@ -116,21 +114,35 @@ def run_with_network(
         seed=seed,
         activation_kwargs=setup.activation_kwargs,
     )
-    X = tf.transform(tr.X)
-    history = train(
-        net,
-        X,
-        tr.y,
-        optim.make(setup.optimizer, setup.lr),
+    return net, tf.transform(tr.X), tr.y, tf.transform(va.X), va.y
+
+
+def _train_kwargs(setup: Setup) -> dict:
+    return dict(
         num_epochs=setup.num_epochs,
         batch_size=setup.batch_size,
         loss=setup.loss,
         loss_kwargs=setup.loss_kwargs,
         clip_norm=setup.clip_norm,
-        X_val=tf.transform(va.X),
-        Y_val=va.y,
         record_every=setup.record_every,
+    )
+
+
+def run_with_network(
+    setup: Setup, seed: int
+) -> tuple[History, MLP, NDArray[np.float64]]:
+    """Like :func:`run`, but also return the trained network and the
+    transformed training inputs, for looking inside the network."""
+    net, X, y, X_val, y_val = _prepare(setup, seed)
+    history = train(
+        net,
+        X,
+        y,
+        optim.make(setup.optimizer, setup.lr),
+        X_val=X_val,
+        Y_val=y_val,
         seed=seed,
+        **_train_kwargs(setup),
     )
     return history, net, X
 
@@ -170,11 +182,28 @@ class Summary:
 
 
 def run_seeds(setup: Setup, seeds: Iterable[int]) -> Summary:
-    """:func:`run` for each seed, with the final numbers collected."""
-    runs = [run_with_network(setup, s) for s in seeds]
-    if not runs:
+    """:func:`run` for each seed, with the final numbers collected.
+
+    The seeds are trained side by side as one stacked computation
+    (:func:`relu_notes.train.train_stacked`), which gives the same runs
+    as calling :func:`run` for each seed, only faster.
+    """
+    seeds = [int(s) for s in seeds]
+    if not seeds:
         raise ValueError("seeds must hold at least one seed")
-    histories = [h for h, _, _ in runs]
+    parts = [_prepare(setup, s) for s in seeds]
+    nets = [p[0] for p in parts]
+    inputs = [p[1] for p in parts]
+    histories = train_stacked(
+        nets,
+        np.stack(inputs),
+        np.stack([p[2] for p in parts]),
+        optim.make(setup.optimizer, setup.lr),
+        seeds=seeds,
+        X_val=np.stack([p[3] for p in parts]),
+        Y_val=np.stack([p[4] for p in parts]),
+        **_train_kwargs(setup),
+    )
     dead = np.array([
         np.nan if h.diverged else h.final_dead_fraction for h in histories
     ])
@@ -186,6 +215,6 @@ def run_seeds(setup: Setup, seeds: Iterable[int]) -> Summary:
         val,
         sum(h.diverged for h in histories),
         histories,
-        [net for _, net, _ in runs],
-        [X for _, _, X in runs],
+        nets,
+        inputs,
     )

@@ -29,7 +29,14 @@ from relu_notes import activations as _act
 from relu_notes import losses as _losses
 from relu_notes._validate import as_finite_array, check_choice, check_positive
 
-__all__ = ["INITS", "MLP", "Trace", "init_std"]
+__all__ = [
+    "INITS",
+    "MLP",
+    "Trace",
+    "backward_arrays",
+    "forward_arrays",
+    "init_std",
+]
 
 Array = NDArray[np.float64]
 
@@ -271,24 +278,17 @@ class MLP:
 
     def _forward(self, X: Array) -> tuple[list[Array], list[Array]]:
         """Pre-activations and activations of every layer."""
-        pres: list[Array] = []
-        acts: list[Array] = [X]
-        a = X
-        last = self.num_layers - 1
         with np.errstate(over="ignore", invalid="ignore"):
-            for i, (W, b) in enumerate(
-                zip(self.weights, self.biases, strict=True)
-            ):
-                z = a @ W + b
-                if not np.isfinite(z).all():
-                    raise ValueError(
-                        f"layer {i} overflowed (pre-activation not finite; "
-                        f"largest |X| is {np.max(np.abs(X)):.3g}): scale "
-                        "or clip the inputs"
-                    )
-                a = z if i == last else self._f(z)
-                pres.append(z)
-                acts.append(a)
+            pres, acts = forward_arrays(
+                self.weights, self.biases, self._f, X
+            )
+        for i, z in enumerate(pres):
+            if not np.isfinite(z).all():
+                raise ValueError(
+                    f"layer {i} overflowed (pre-activation not finite; "
+                    f"largest |X| is {np.max(np.abs(X)):.3g}): scale "
+                    "or clip the inputs"
+                )
         return pres, acts
 
     def forward(self, X: ArrayLike) -> Array:
@@ -346,15 +346,10 @@ class MLP:
                 "the loss overflowed (largest |output - Y| is "
                 f"{np.max(np.abs(r)):.3g}); scale the inputs or targets"
             )
-        deltas: list[Array] = [delta]
-        grads: list[tuple[Array, Array]] = []
         with np.errstate(over="ignore", invalid="ignore"):
-            for i in range(self.num_layers - 1, -1, -1):
-                grads.append((acts[i].T @ delta, delta.sum(axis=0)))
-                back = delta @ self.weights[i].T  # gradient wrt acts[i]
-                if i > 0:
-                    delta = back * self._df(pres[i - 1])
-                    deltas.append(delta)
+            deltas, grads, back = backward_arrays(
+                self.weights, pres, acts, self._df, delta
+            )
         finite = all(np.isfinite(g).all() for pair in grads for g in pair)
         if not (finite and np.isfinite(back).all()):
             raise ValueError(
@@ -362,8 +357,6 @@ class MLP:
                 f"{np.max(np.abs(r)):.3g}); scale the inputs or lower the "
                 "learning rate"
             )
-        deltas.reverse()
-        grads.reverse()
         return Trace(pres, acts, deltas, grads, back, value)
 
     def loss_and_grads(
@@ -423,6 +416,63 @@ def _check_sizes(sizes: Sequence[int]) -> list[int]:
             f"[n_in, ..., n_out], got {list(sizes)!r}"
         )
     return out
+
+
+def forward_arrays(
+    weights: Sequence[Array],
+    biases: Sequence[Array],
+    f,
+    X: Array,
+) -> tuple[list[Array], list[Array]]:
+    """The forward pass of :class:`MLP` on bare arrays, without checks.
+
+    ``weights[l]`` has shape ``(..., n_l, n_(l+1))``, ``biases[l]`` shape
+    ``(..., n_(l+1))`` and ``X`` shape ``(..., n, n_0)``: leading axes,
+    if any, index independent networks trained side by side (one per
+    seed, see :func:`relu_notes.train.train_stacked`). ``f`` is the
+    hidden activation; the last layer is linear. Returns the
+    pre-activations and the activations (``X`` first) of every layer.
+    """
+    pres: list[Array] = []
+    acts: list[Array] = [X]
+    a = X
+    last = len(weights) - 1
+    for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
+        z = a @ W + b[..., None, :]
+        a = z if i == last else f(z)
+        pres.append(z)
+        acts.append(a)
+    return pres, acts
+
+
+def backward_arrays(
+    weights: Sequence[Array],
+    pres: Sequence[Array],
+    acts: Sequence[Array],
+    df,
+    delta: Array,
+) -> tuple[list[Array], list[tuple[Array, Array]], Array]:
+    """The backward pass of :class:`MLP` on bare arrays, without checks.
+
+    ``delta`` is the gradient of the loss with respect to the output
+    layer's pre-activation; shapes as in :func:`forward_arrays`. Returns
+    the deltas of every layer, the ``(dW, db)`` of every layer and the
+    gradient with respect to the input. This is the network's only
+    backward pass: :meth:`MLP.trace` and the stacked training loop both
+    call it.
+    """
+    deltas: list[Array] = [delta]
+    grads: list[tuple[Array, Array]] = []
+    back = delta
+    for i in range(len(weights) - 1, -1, -1):
+        grads.append((acts[i].swapaxes(-1, -2) @ delta, delta.sum(axis=-2)))
+        back = delta @ weights[i].swapaxes(-1, -2)  # gradient wrt acts[i]
+        if i > 0:
+            delta = back * df(pres[i - 1])
+            deltas.append(delta)
+    deltas.reverse()
+    grads.reverse()
+    return deltas, grads, back
 
 
 def _activation_pair(name: str, kwargs: Mapping[str, float]):

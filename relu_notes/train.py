@@ -28,12 +28,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relu_notes import diagnostics
+from relu_notes import diagnostics, losses
 from relu_notes._validate import as_finite_array, check_positive
-from relu_notes.mlp import MLP
+from relu_notes.mlp import MLP, backward_arrays, forward_arrays
 from relu_notes.optim import Optimizer, clip_grad_norm
 
-__all__ = ["History", "train"]
+__all__ = ["History", "train", "train_stacked"]
 
 Array = NDArray[np.float64]
 
@@ -227,3 +227,221 @@ def train(
         num_clipped=int(num_clipped),
         diverged=diverged,
     )
+
+
+def _per_net_finite(arrays: list[Array], num: int) -> NDArray[np.bool_]:
+    """True for each of ``num`` stacked networks whose slices of every
+    array (leading axis: the network) are all finite."""
+    ok = np.ones(num, dtype=bool)
+    for A in arrays:
+        ok &= np.isfinite(A).reshape(num, -1).all(axis=1)
+    return ok
+
+
+def train_stacked(
+    nets: list[MLP],
+    X: ArrayLike,
+    Y: ArrayLike,
+    optimizer: Optimizer,
+    *,
+    seeds: list[int],
+    num_epochs: int = 10,
+    batch_size: int = 32,
+    loss: str = "mse",
+    loss_kwargs: Mapping[str, float] | None = None,
+    clip_norm: float | None = None,
+    X_val: ArrayLike | None = None,
+    Y_val: ArrayLike | None = None,
+    record_every: int = 50,
+) -> list[History]:
+    """:func:`train` for several networks at once, one batched computation.
+
+    Network ``k`` is trained on ``X[k], Y[k]`` with the batch order drawn
+    from ``seeds[k]``, exactly as ``train(nets[k], X[k], Y[k], ...,
+    seed=seeds[k])`` would train it (up to rounding in the last bits): the
+    parameters of all networks are stacked along a leading axis, so each
+    step is one forward and backward pass (:func:`relu_notes.mlp.
+    backward_arrays`) instead of one per network. A network that
+    overflows is marked diverged and frozen while the others go on.
+
+    Parameters
+    ----------
+    nets : list of MLP
+        Networks of the same sizes and activation; changed in place.
+    X, Y : array_like
+        Shapes ``(k, n, n_in)`` and ``(k, n, n_out)`` (or ``(k, n)``).
+    optimizer : Optimizer
+        A fresh optimiser; it acts on the stacked parameters, which is
+        the same as one optimiser per network for SGD, momentum and
+        Adam (their updates are elementwise).
+    seeds : list of int
+        One shuffling seed per network.
+    X_val, Y_val : array_like, optional
+        Shapes ``(k, m, n_in)`` and ``(k, m, n_out)`` (or ``(k, m)``).
+    Other parameters
+        As for :func:`train`; ``clip_norm`` clips each network's global
+        gradient norm separately.
+
+    Returns
+    -------
+    list of History
+        One per network.
+    """
+    if not nets or not all(isinstance(n, MLP) for n in nets):
+        raise ValueError("nets must be a non-empty list of MLP")
+    first = nets[0]
+    for n in nets[1:]:
+        if (n.sizes, n.activation, n.activation_kwargs) != (
+            first.sizes, first.activation, first.activation_kwargs
+        ):
+            raise ValueError(
+                "nets must share sizes and activation to be stacked"
+            )
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(
+            "optimizer must be an Optimizer from relu_notes.optim, got "
+            f"{type(optimizer).__name__}"
+        )
+    k = len(nets)
+    if len(seeds) != k:
+        raise ValueError(
+            f"need one seed per network ({k}), got {len(seeds)}"
+        )
+    X = as_finite_array(X, "X")
+    Y = as_finite_array(Y, "Y")
+    if Y.ndim == 2:
+        Y = Y[:, :, None]
+    n_in, n_out = first.sizes[0], first.sizes[-1]
+    if X.ndim != 3 or X.shape[0] != k or X.shape[2] != n_in:
+        raise ValueError(f"X must have shape ({k}, n, {n_in}), got {X.shape}")
+    n = X.shape[1]
+    if Y.shape != (k, n, n_out):
+        raise ValueError(
+            f"Y must have shape ({k}, {n}, {n_out}), got {Y.shape}"
+        )
+    if (X_val is None) != (Y_val is None):
+        raise ValueError("give both X_val and Y_val, or neither")
+    if X_val is not None:
+        X_val = as_finite_array(X_val, "X_val")
+        Y_val = as_finite_array(Y_val, "Y_val")
+        if Y_val.ndim == 2:
+            Y_val = Y_val[:, :, None]
+    num_epochs = _check_int(num_epochs, "num_epochs", 1)
+    batch_size = _check_batch_size(batch_size, n)
+    record_every = _check_int(record_every, "record_every", 1)
+    if clip_norm is not None:
+        clip_norm = check_positive(clip_norm, "clip_norm")
+    kw = dict(loss_kwargs or {})
+    loss_f, loss_df = losses.get(loss)
+    f, df = first._f, first._df
+    n_layers = first.num_layers
+    Ws = [np.stack([m.weights[i] for m in nets]) for i in range(n_layers)]
+    bs = [np.stack([m.biases[i] for m in nets]) for i in range(n_layers)]
+
+    def full_pass(Xb: Array, Yb: Array):
+        """Forward and backward pass of every network; per-network
+        losses, finiteness, pre-activations and gradients."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            pres, acts = forward_arrays(Ws, bs, f, Xb)
+            r = acts[-1] - Yb
+            value = np.mean(loss_f(r, **kw), axis=(-2, -1))
+            delta = loss_df(r, **kw) / (r.shape[-2] * r.shape[-1])
+            _, grads, back = backward_arrays(Ws, pres, acts, df, delta)
+        flat = [g for pair in grads for g in pair]
+        ok = np.isfinite(value) & _per_net_finite(
+            [*pres, delta, *flat, back], k
+        )
+        return value, ok, pres, grads
+
+    steps: list[list[int]] = [[] for _ in range(k)]
+    rec_loss: list[list[float]] = [[] for _ in range(k)]
+    rec_val: list[list[float]] = [[] for _ in range(k)]
+    rec_dead: list[list[Array]] = [[] for _ in range(k)]
+    rec_grad: list[list[Array]] = [[] for _ in range(k)]
+    diverged = np.zeros(k, dtype=bool)
+    frozen: dict[int, tuple[list[Array], list[Array]]] = {}
+
+    def freeze(bad: NDArray[np.bool_]) -> None:
+        for j in np.flatnonzero(bad & ~diverged):
+            frozen[j] = ([W[j].copy() for W in Ws], [b[j].copy() for b in bs])
+        diverged[bad] = True
+
+    def record(step: int) -> None:
+        value, ok, pres, grads = full_pass(X, Y)
+        val = np.full(k, math.nan)
+        if X_val is not None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                out = forward_arrays(Ws, bs, f, X_val)[1][-1]
+                r = out - Y_val
+                val = np.mean(r * r, axis=(-2, -1))
+            ok &= np.isfinite(val)
+        dead = np.stack([np.all(z <= 0, axis=-2).mean(axis=-1)
+                         for z in pres[:-1]], axis=1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            grad = np.stack([
+                np.hypot(np.sqrt(np.sum(dW * dW, axis=(-2, -1))),
+                         np.sqrt(np.sum(db * db, axis=-1)))
+                for dW, db in grads
+            ], axis=1)
+        freeze(~ok)
+        for j in np.flatnonzero(~diverged):
+            steps[j].append(step)
+            rec_loss[j].append(float(value[j]))
+            rec_val[j].append(float(val[j]))
+            rec_dead[j].append(dead[j])
+            rec_grad[j].append(grad[j])
+
+    rngs = [np.random.default_rng(s) for s in seeds]
+    rows = np.arange(k)[:, None]
+    num_clipped = np.zeros(k, dtype=np.int64)
+    step = 0
+    record(0)
+    for _ in range(num_epochs):
+        if diverged.all():
+            break
+        order = np.stack([rng.permutation(n) for rng in rngs])
+        for start in range(0, n, batch_size):
+            idx = order[:, start:start + batch_size]
+            _, ok, _, grads = full_pass(X[rows, idx], Y[rows, idx])
+            freeze(~ok)
+            if diverged.any():
+                for dW, db in grads:
+                    dW[diverged] = 0.0
+                    db[diverged] = 0.0
+            if clip_norm is not None:
+                sq = sum(np.sum(dW * dW, axis=(-2, -1)) + np.sum(db * db, -1)
+                         for dW, db in grads)
+                norm = np.sqrt(sq)
+                scale = np.where(norm > clip_norm,
+                                 clip_norm / np.where(norm > 0, norm, 1.0),
+                                 1.0)
+                grads = [(dW * scale[:, None, None], db * scale[:, None])
+                         for dW, db in grads]
+                num_clipped += (norm > clip_norm) & ~diverged
+            optimizer.step(Ws, bs, grads)
+            for j, (Wf, bf) in frozen.items():
+                for i in range(n_layers):
+                    Ws[i][j] = Wf[i]
+                    bs[i][j] = bf[i]
+            step += 1
+            if step % record_every == 0:
+                record(step)
+    alive = ~diverged
+    if alive.any() and steps[int(np.flatnonzero(alive)[0])][-1] != step:
+        record(step)
+    for j, net in enumerate(nets):
+        net.weights = [W[j].copy() for W in Ws]
+        net.biases = [b[j].copy() for b in bs]
+    n_hidden = n_layers - 1
+    return [
+        History(
+            steps=np.array(steps[j], dtype=np.int64),
+            train_loss=np.array(rec_loss[j]),
+            val_mse=np.array(rec_val[j]),
+            dead_fraction=np.array(rec_dead[j]).reshape(-1, n_hidden),
+            grad_norm=np.array(rec_grad[j]).reshape(-1, n_layers),
+            num_clipped=int(num_clipped[j]),
+            diverged=bool(diverged[j]),
+        )
+        for j in range(k)
+    ]

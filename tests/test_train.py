@@ -16,7 +16,7 @@ from relu_notes.experiments import (
 )
 from relu_notes.mlp import MLP
 from relu_notes.optim import SGD, Adam, Momentum
-from relu_notes.train import History, train
+from relu_notes.train import History, train, train_stacked
 
 
 def _data(n=48, seed=0):
@@ -165,3 +165,43 @@ def test_experiment_runs_are_reproducible_and_remedies_apply():
     np.testing.assert_array_equal(s3.networks[0].weights[0], net.weights[0])
     with pytest.raises(ValueError, match="at least one seed"):
         run_seeds(small, [])
+
+
+@pytest.mark.parametrize("change", [
+    {},
+    {"clip_norm": 1.0},
+    {"optimizer": "adam", "lr": 0.003, "loss": "huber"},
+    {"activation": "gelu", "transform": "log_median"},
+    {"init": "he"},  # seed 0 diverges, the others do not
+])
+def test_stacked_seeds_match_one_run_per_seed(change):
+    setup = replace(BASELINE, record_every=20, **change)
+    seeds = [0, 1, 2]
+    stacked = run_seeds(setup, seeds)
+    for s, h in zip(seeds, stacked.histories, strict=True):
+        h1, net1, _ = run_with_network(setup, s)
+        assert h.diverged == h1.diverged
+        np.testing.assert_array_equal(h.steps, h1.steps)
+        np.testing.assert_array_equal(h.dead_fraction, h1.dead_fraction)
+        np.testing.assert_allclose(h.train_loss, h1.train_loss, rtol=1e-9)
+        np.testing.assert_allclose(h.val_mse, h1.val_mse, rtol=1e-9)
+        np.testing.assert_allclose(h.grad_norm, h1.grad_norm, rtol=1e-9)
+        assert h.num_clipped == h1.num_clipped
+        np.testing.assert_allclose(stacked.networks[s].weights[0],
+                                   net1.weights[0], rtol=1e-9, atol=1e-12)
+    if change.get("init") == "he":
+        assert stacked.num_diverged >= 1
+
+
+def test_train_stacked_rejects_mismatched_networks():
+    a = MLP([2, 4, 1], seed=0)
+    b = MLP([2, 5, 1], seed=1)
+    X = np.zeros((2, 8, 2))
+    with pytest.raises(ValueError, match="share sizes"):
+        train_stacked([a, b], X, np.zeros((2, 8)), SGD(0.1), seeds=[0, 1])
+    with pytest.raises(ValueError, match="one seed per network"):
+        train_stacked([a, a.copy()], X, np.zeros((2, 8)), SGD(0.1),
+                      seeds=[0])
+    with pytest.raises(ValueError, match="X must have shape"):
+        train_stacked([a, a.copy()], X[:, :, :1], np.zeros((2, 8)),
+                      SGD(0.1), seeds=[0, 1])
