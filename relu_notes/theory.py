@@ -246,15 +246,23 @@ def first_dead_layer(
     rng = np.random.default_rng(seed)
     h = np.broadcast_to(X, (num_nets, *X.shape))
     first = np.full(num_nets, depth + 1, dtype=np.int64)
+    alive = np.arange(num_nets)  # networks with no dead layer yet
     for layer in range(1, depth + 1):
         fan_in = h.shape[-1]
-        W = rng.standard_normal((num_nets, fan_in, width))
+        # weights are drawn only for the networks still alive: the later
+        # layers of a dead one cannot change its first dead layer
+        W = rng.standard_normal((alive.size, fan_in, width))
         W *= math.sqrt(2.0 / fan_in)
         z = h @ W
         if bias_std > 0:
-            z += bias_std * rng.standard_normal((num_nets, 1, width))
-        dead = np.all(z <= 0, axis=(1, 2))
-        first[(first > depth) & dead] = layer
+            z += bias_std * rng.standard_normal((alive.size, 1, width))
+        dead = (z <= 0).all(axis=(1, 2))
+        if dead.any():
+            first[alive[dead]] = layer
+            keep = ~dead
+            alive, z = alive[keep], z[keep]
+            if not alive.size:
+                break
         h = np.maximum(z, 0.0)
     return first
 
