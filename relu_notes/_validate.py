@@ -101,18 +101,19 @@ def check_choice(value: str, name: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def check_count(value: int, name: str) -> int:
-    """Return ``value`` as an int if it is a whole number >= 0, else raise.
+def check_count(value: int, name: str, minimum: int = 0) -> int:
+    """Return ``value`` as an int if it is a whole number >= ``minimum``.
 
-    Accepts integral floats such as ``1000.0``; rejects booleans.
+    Accepts integral floats such as ``1000.0``; rejects booleans, NaN and
+    non-numbers with a :class:`ValueError` naming the argument.
     """
     try:
-        ok = not isinstance(value, bool) and int(value) == value >= 0
+        ok = not isinstance(value, bool) and int(value) == value >= minimum
     except (TypeError, ValueError, OverflowError):
         ok = False
     if not ok:
         raise ValueError(
-            f"{name} must be a non-negative integer, got {value!r}"
+            f"{name} must be an integer >= {minimum}, got {value!r}"
         )
     return int(value)
 

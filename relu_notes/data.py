@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relu_notes._validate import as_finite_array, check_choice
+from relu_notes._validate import as_finite_array, check_choice, check_count
 from relu_notes.neuron import Neuron
 
 __all__ = [
@@ -46,14 +46,6 @@ Array = NDArray[np.float64]
 
 #: The kinds of ordinary input that :func:`ordinary_inputs` can draw.
 INPUT_KINDS = ("nonnegative", "counts", "zero_mean")
-
-
-def _check_count(value: int, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or int(value) != value or value < minimum:
-        raise ValueError(
-            f"{name} must be an integer >= {minimum}, got {value!r}"
-        )
-    return int(value)
 
 
 def ordinary_inputs(
@@ -73,8 +65,8 @@ def ordinary_inputs(
     rng : Generator, int or None
         Source of randomness.
     """
-    n = _check_count(n, "n")
-    d = _check_count(d, "d")
+    n = check_count(n, "n", 1)
+    d = check_count(d, "d", 1)
     check_choice(kind, "input kind", INPUT_KINDS)
     gen = np.random.default_rng(rng)
     if kind == "nonnegative":

@@ -24,7 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relu_notes._validate import as_finite_array, check_choice, check_positive
+from relu_notes._validate import (
+    as_finite_array,
+    check_choice,
+    check_count,
+    check_positive,
+)
 
 __all__ = ["FEATURES", "Listings", "make_listings", "target_function"]
 
@@ -154,8 +159,8 @@ def make_listings(
     >>> data.X.shape, data.outlier_rows.size
     ((500, 6), 3)
     """
-    n = _check_count(n, "n", low=1)
-    n_outliers = _check_count(n_outliers, "n_outliers", low=0)
+    n = check_count(n, "n", 1)
+    n_outliers = check_count(n_outliers, "n_outliers", 0)
     if n_outliers > n:
         raise ValueError(
             f"n_outliers ({n_outliers}) cannot exceed n ({n})"
@@ -172,9 +177,3 @@ def make_listings(
     col = FEATURES.index(outlier_feature)
     X[rows, col] *= outlier_factor
     return Listings(X, y, rows.astype(np.int64))
-
-
-def _check_count(value: int, name: str, low: int) -> int:
-    if isinstance(value, bool) or int(value) != value or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)

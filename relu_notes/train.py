@@ -29,7 +29,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from relu_notes import diagnostics, losses
-from relu_notes._validate import as_finite_array, check_positive
+from relu_notes._validate import (
+    as_finite_array,
+    check_batch_size,
+    check_count,
+    check_positive,
+)
 from relu_notes.mlp import MLP, backward_arrays, forward_arrays
 from relu_notes.optim import Optimizer, clip_grad_norm
 
@@ -77,23 +82,6 @@ class History:
         """Mean over the hidden layers of the last recorded
         :attr:`dead_fraction`."""
         return float(np.mean(self.dead_fraction[-1]))
-
-
-def _check_batch_size(batch_size: int, n: int) -> int:
-    if isinstance(batch_size, bool) or int(batch_size) != batch_size or (
-        not 1 <= batch_size <= n
-    ):
-        raise ValueError(
-            f"batch_size must be an integer in [1, {n}] (the number of "
-            f"training rows), got {batch_size!r}"
-        )
-    return int(batch_size)
-
-
-def _check_int(value: int, name: str, low: int) -> int:
-    if isinstance(value, bool) or int(value) != value or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 def train(
@@ -158,9 +146,9 @@ def train(
     X = net._checked_x(X)
     Y = net._checked_y(Y, X.shape[0])
     n = X.shape[0]
-    num_epochs = _check_int(num_epochs, "num_epochs", 1)
-    batch_size = _check_batch_size(batch_size, n)
-    record_every = _check_int(record_every, "record_every", 1)
+    num_epochs = check_count(num_epochs, "num_epochs", 1)
+    batch_size = check_batch_size(batch_size, n)
+    record_every = check_count(record_every, "record_every", 1)
     if clip_norm is not None:
         clip_norm = check_positive(clip_norm, "clip_norm")
     kw = dict(loss_kwargs or {})
@@ -326,9 +314,9 @@ def train_stacked(
         Y_val = as_finite_array(Y_val, "Y_val")
         if Y_val.ndim == 2:
             Y_val = Y_val[:, :, None]
-    num_epochs = _check_int(num_epochs, "num_epochs", 1)
-    batch_size = _check_batch_size(batch_size, n)
-    record_every = _check_int(record_every, "record_every", 1)
+    num_epochs = check_count(num_epochs, "num_epochs", 1)
+    batch_size = check_batch_size(batch_size, n)
+    record_every = check_count(record_every, "record_every", 1)
     if clip_norm is not None:
         clip_norm = check_positive(clip_norm, "clip_norm")
     kw = dict(loss_kwargs or {})

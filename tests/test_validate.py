@@ -35,7 +35,7 @@ def test_check_count_accepts_whole_numbers(good):
 
 @pytest.mark.parametrize("bad", [-1, 1.5, True, "ten", None, np.nan, np.inf])
 def test_check_count_rejects(bad):
-    with pytest.raises(ValueError, match="num_steps must be a non-negative"):
+    with pytest.raises(ValueError, match="num_steps must be an integer >= 0"):
         check_count(bad, "num_steps")
 
 
