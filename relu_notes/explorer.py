@@ -299,14 +299,18 @@ class OutlierExplorer:
         little more than drawing its markers.
         """
         nr, nc = len(self.kinds), len(sizes)
-        height = 2.2 * nr + 0.5
-        fig = Figure(figsize=(2.6 * nc, height))
+        # Sized so that the page shows it near its natural size: the
+        # fonts then read like those of the book's other figures.
+        row_h = 1.9
+        height = row_h * nr + 0.6
+        fig = Figure(figsize=(2.15 * nc + 0.5, height))
         axes = fig.subplots(
             nr, nc, sharex=True, sharey=True, squeeze=False,
-            gridspec_kw={"left": 0.08, "right": 0.98, "wspace": 0.08,
-                         "top": 1 - 0.55 / height,
-                         "bottom": 0.8 / height,
-                         "hspace": 0.75 * 2.2 / height},
+            gridspec_kw={"left": 0.6 / (2.15 * nc + 0.5), "right": 0.98,
+                         "wspace": 0.08,
+                         "top": 1 - 0.6 / height,
+                         "bottom": 0.85 / height,
+                         "hspace": 0.85 * row_h / height},
         )
         self._setup_scales(axes[0, 0], [-1e6, 0.0, 1e6],
                            ["\u221210\u2076", "0", "10\u2076"])
@@ -318,13 +322,13 @@ class OutlierExplorer:
                 self.draw(ax, st, f"{kind}, size {s:g}:\n"
                           f"{st.active_after:.0%} active, {verdict}",
                           scales=False)
-                ax.title.set_fontsize(9)
-                ax.tick_params(labelsize=8)
+                ax.title.set_fontsize(10)
+                ax.tick_params(labelsize=10)
         for ax in axes[-1]:
-            ax.set_xlabel("z (symmetric log)", fontsize=9)
+            ax.set_xlabel("z (symmetric log)", fontsize=10)
         handles, labels = axes[0, 0].get_legend_handles_labels()
         fig.legend(handles[:2], labels[:2], loc="lower center",
-                   ncols=2, fontsize=9)
+                   ncols=2, fontsize=10)
         return fig
 
     def player_html(

@@ -29,11 +29,16 @@ def execute(path: Path) -> float:
         # 0.11 raises KeyError in its output-widget hook as soon as a cell
         # displays ipywidgets.interact (an Output widget).
         store_widget_state=True,
+        # No timestamps in the stored notebook: re-running an unchanged
+        # chapter then leaves its file unchanged.
+        record_timing=False,
     )
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
     nb.metadata["kernelspec"] = {
         "display_name": "Python 3",
         "language": "python",
