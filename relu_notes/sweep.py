@@ -120,13 +120,18 @@ def _check_slopes(slope: ArrayLike, m: int) -> Array:
     return a
 
 
+def _z_unchecked(W: Array, B: Array, X: Array) -> Array:
+    """Pre-activations, shape (m, n), for shared ``X`` (n, d) or one data
+    set per neuron (m, n, d); call under ``np.errstate``."""
+    if X.ndim == 2:
+        return W @ X.T + B[:, None]
+    return np.einsum("mnd,md->mn", X, W) + B[:, None]
+
+
 def _z(W: Array, B: Array, X: Array) -> Array:
-    """Pre-activations, shape (m, n)."""
+    """Pre-activations, shape (m, n), checked for overflow."""
     with np.errstate(over="ignore", invalid="ignore"):
-        if X.ndim == 2:
-            z = W @ X.T + B[:, None]
-        else:
-            z = np.einsum("mnd,md->mn", X, W) + B[:, None]
+        z = _z_unchecked(W, B, X)
     check_finite_result(z, "a pre-activation z = X @ w + b", _HINT)
     return z
 
@@ -251,10 +256,8 @@ def train_many(
     # loss in the history or non-finite parameters.
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(int(num_steps)):
-            z = (W @ X.T if X.ndim == 2
-                 else np.einsum("mnd,md->mn", X, W)) + B[:, None]
             history[t], dW, dB = _loss_and_grads_unchecked(
-                z, X, y, f, df, a)
+                _z_unchecked(W, B, X), X, y, f, df, a)
             W = W - lr_col * dW
             B = B - lr * dB
     check_finite_result(history, f"the {loss} loss", _HINT)
