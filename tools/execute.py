@@ -17,6 +17,28 @@ import nbformat
 from nbclient import NotebookClient
 
 
+def coalesce_streams(outputs: list) -> list:
+    """Merge consecutive outputs of the same stream into one.
+
+    The kernel flushes ``stdout`` when it likes, so one ``print`` loop can
+    arrive as one output or as several; merged, the stored notebook is the
+    same on every run.
+    """
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and prev is not None
+            and prev.get("output_type") == "stream"
+            and prev.get("name") == out.get("name")
+        ):
+            prev["text"] += out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("widgets", None)
@@ -39,6 +61,8 @@ def execute(path: Path) -> float:
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     nb.metadata["kernelspec"] = {
         "display_name": "Python 3",
         "language": "python",
