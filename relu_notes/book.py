@@ -124,7 +124,7 @@ def _in_ipython() -> bool:
     return get_ipython() is not None
 
 
-def glue(name: str, value: Any, fmt: str | None = None) -> str:
+def glue(name: str, value: Any, fmt: str | None = None) -> None:
     """Store a value under ``name`` for the prose, as myst-nb's glue does.
 
     Numbers are formatted by :func:`number` first, so what is stored,
@@ -142,11 +142,11 @@ def glue(name: str, value: Any, fmt: str | None = None) -> str:
     fmt : str, optional
         The number format (see :func:`number`); only for numbers.
 
-    Returns
-    -------
-    str
-        The stored text (for a number, the formatted number), so that a
-        chapter can also print it. Outside IPython nothing is stored.
+    Notes
+    -----
+    Outside IPython nothing is stored (a chapter then runs as a plain
+    script). Nothing is returned, so that a cell ending in ``glue(...)``
+    shows nothing.
     """
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
         raise ValueError(
@@ -155,32 +155,27 @@ def glue(name: str, value: Any, fmt: str | None = None) -> str:
     if isinstance(value, (numbers.Real, np.generic)) and not isinstance(
         value, str
     ):
-        text = number(value, fmt)
-        bundle: dict[str, Any] = {"text/plain": repr(text)}
+        bundle: dict[str, Any] = {"text/plain": repr(number(value, fmt))}
     elif fmt is not None:
         raise ValueError(
             f"fmt is only for numbers, not {type(value).__name__}"
         )
     elif isinstance(value, str):
-        text = value
-        bundle = {"text/plain": repr(text)}
+        bundle = {"text/plain": repr(value)}
     else:
         bundle = None
-        text = ""
     if not _in_ipython():
-        return text
+        return
     from IPython.core.formatters import format_display_data
     from IPython.display import display
 
     if bundle is None:
         bundle, _ = format_display_data(value)
-        text = bundle.get("text/plain", "")
     display(
         {GLUE_PREFIX + k: v for k, v in bundle.items()},
         raw=True,
         metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}},
     )
-    return text
 
 
 def _artist_arrays(fig) -> tuple[dict[str, int], list[np.ndarray]]:

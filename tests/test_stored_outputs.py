@@ -1,0 +1,107 @@
+"""The stored outputs are what nbval can compare on any CPU.
+
+nbval (strict) compares each cell's text outputs with what the code
+produces today. These tests keep the stored outputs in a form for which
+that comparison is both portable and meaningful:
+
+- no stored text holds a float printed to eight or more significant
+  digits: its last digits differ between machines (BLAS kernels, SIMD
+  loops), so it would fail on some CPUs for no reason;
+- every figure carries the data fingerprint of :func:`relu_notes.book.show`
+  as its text, so a change in what a figure draws fails nbval too;
+- every glued value goes through :func:`relu_notes.book.glue`, which stores
+  the text the prose shows.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(
+    p for p in (ROOT / "chapters").rglob("*.ipynb")
+    if ".ipynb_checkpoints" not in p.parts
+)
+GLUE = "application/papermill.record/"
+# A float with eight or more digits after the point and leading zeros,
+# e.g. 0.70243354 or 1.2345678e-05 (an integer such as 123456789 is
+# exact and therefore allowed).
+LONG_FLOAT = re.compile(r"(?<![\w.])\d*\.0*([1-9]\d{7,})")
+
+
+def _texts(nb):
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream":
+                yield index, out, out.text
+            elif "data" in out:
+                for mime, value in out.data.items():
+                    if mime.endswith("text/plain"):
+                        yield index, out, value
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_stored_float_has_machine_dependent_digits(path):
+    nb = nbformat.read(path, as_version=4)
+    found = [
+        (index, m.group(0))
+        for index, _, text in _texts(nb)
+        for m in LONG_FLOAT.finditer(text)
+    ]
+    assert not found, (
+        f"{path.name}: floats stored at full precision (cell, value): "
+        f"{found[:5]}; print or glue them at the precision the prose states"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_figure_has_a_data_fingerprint(path):
+    nb = nbformat.read(path, as_version=4)
+    bare = [
+        index
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if "image/png" in out.get("data", {})
+        and not out.data.get("text/plain", "").startswith("figure:")
+    ]
+    assert not bare, (
+        f"{path.name}: cells {bare} show a figure without a fingerprint; "
+        "end the cell with relu_notes.book.show()"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_glued_numbers_are_stored_as_text(path):
+    """A number glued directly (myst_nb.glue) is stored at full precision
+    and formatted by the Markdown role; relu_notes.book.glue stores text."""
+    nb = nbformat.read(path, as_version=4)
+    raw = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            value = out.get("data", {}).get(GLUE + "text/plain")
+            if value is not None and re.fullmatch(r"-?[\d.e+-]+", value):
+                raw.append((index, value))
+    assert not raw, (
+        f"{path.name}: numbers glued without formatting: {raw[:5]}; "
+        "use relu_notes.book.glue(name, value, fmt)"
+    )
+
+
+def test_markdown_roles_carry_no_format_spec():
+    """The format lives in the code (glue's fmt), once."""
+    bad = []
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                bad += re.findall(r"\{glue:text\}`[^`]*:[^`]*`", cell.source)
+    assert not bad, f"glue roles with a format spec: {bad[:5]}"
