@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 from relu_notes import losses
 from relu_notes._validate import (
     as_finite_array,
+    check_batch_size,
     check_count,
     check_positive,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "loss_and_grads_many",
     "max_pre_activation_many",
     "pre_activation_many",
+    "sgd_many",
     "step_many",
     "train_many",
 ]
@@ -264,6 +266,112 @@ def train_many(
     check_finite_result(W, "an updated weight", _HINT)
     check_finite_result(B, "an updated bias", _HINT)
     return W, B, history
+
+
+def sgd_many(
+    W: ArrayLike,
+    B: ArrayLike,
+    X: ArrayLike,
+    y: ArrayLike,
+    lr: ArrayLike,
+    num_steps: int,
+    batch_size: int,
+    rng: np.random.Generator | int | None = None,
+    loss: str = "mse",
+    slope: ArrayLike = 0.0,
+    stream: ArrayLike | None = None,
+) -> tuple[Array, Array, dict[str, Array]]:
+    """Online SGD on random mini-batches for ``m`` neurons at once.
+
+    Explained in *An outlier kills a neuron*
+    (``chapters/an-outlier-kills-a-neuron.ipynb``), where it follows a
+    unit for thousands of steps after the outlier, for many outlier
+    sizes and batch sequences at once.
+
+    Each step draws ``batch_size`` rows of the shared ``X`` (n, d) with
+    replacement and takes one gradient step on them. Neurons with the
+    same entry of ``stream`` see the same sequence of batches (common
+    random numbers, so that they differ only in their parameters).
+
+    Parameters
+    ----------
+    stream : array of int, shape (m,), optional
+        Batch sequence of each neuron, numbered ``0 .. S-1``; by default
+        every neuron has its own (``arange(m)``). With one neuron and
+        the same ``rng`` the batches, and so the result, are those of
+        :func:`relu_notes.neuron.train` with the same ``batch_size``.
+
+    Returns
+    -------
+    W, B : ndarray
+        Parameters after ``num_steps`` steps.
+    history : dict of ndarray, each of shape (num_steps, m)
+        ``"db"``: the bias gradient of each step (positive lowers ``b``);
+        ``"active"``: the fraction of the rows of ``X`` with ``z > 0``
+        after each step.
+    """
+    W, B = _check_params(W, B)
+    X = as_finite_array(X, "X", ndim=2)
+    X, y = _check_data(X, W, y)
+    if y.ndim != 1:
+        raise ValueError(
+            f"y has shape {y.shape}; sgd_many needs shared targets (n,)"
+        )
+    m, n = W.shape[0], X.shape[0]
+    lr = _check_lrs(lr, m)
+    num_steps = int(check_count(num_steps, "num_steps"))
+    batch_size = int(check_batch_size(batch_size, n))
+    f, df = losses.get(loss)
+    a = _check_slopes(slope, m)[:, None]
+    if stream is None:
+        stream = np.arange(m)
+    stream = np.asarray(stream)
+    if stream.shape != (m,) or not np.issubdtype(stream.dtype, np.integer):
+        raise ValueError(
+            f"stream must be an integer array of shape ({m},); got "
+            f"shape {stream.shape} and dtype {stream.dtype}"
+        )
+    if np.any(stream < 0):
+        raise ValueError("stream ids must be >= 0")
+    num_streams = int(stream.max()) + 1
+    gen = np.random.default_rng(rng)
+    hist = {k: np.empty((num_steps, m)) for k in ("db", "active")}
+    lr_col = lr[:, None]
+    leaky = bool(np.any(a))
+    chunk = max(1, (1 << 20) // (num_streams * n))
+    # A batch enters only through how often it holds each row, so the
+    # batch gradient is a weighted mean over all n rows: one (m, n)
+    # array per step instead of an (m, batch, d) gather. The batches are
+    # drawn a chunk of steps at a time (the same numbers, in the same
+    # order, as one draw per step).
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = _z_unchecked(W, B, X)
+        for start in range(0, num_steps, chunk):
+            k = min(chunk, num_steps - start)
+            idx = gen.integers(0, n, size=(k, num_streams, batch_size))
+            offset = n * np.arange(k * num_streams).reshape(k, -1, 1)
+            counts = np.bincount(
+                (idx + offset).ravel(), minlength=k * num_streams * n
+            ).reshape(k, num_streams, n) / batch_size
+            for j in range(k):
+                active = z > 0
+                if leaky:
+                    out = np.where(active, z, a * z)
+                    scale = np.where(active, 1.0, a)
+                else:
+                    out, scale = z * active, active
+                g = counts[j][stream] * df(out - y) * scale
+                dB = g.sum(axis=1)
+                W = W - lr_col * (g @ X)
+                B = B - lr * dB
+                z = W @ X.T + B[:, None]
+                hist["db"][start + j] = dB
+                hist["active"][start + j] = np.count_nonzero(
+                    z > 0, axis=1) / n
+    check_finite_result(W, "an updated weight", _HINT)
+    check_finite_result(B, "an updated bias", _HINT)
+    check_finite_result(hist["db"], "a bias gradient dL/db", _HINT)
+    return W, B, hist
 
 
 def max_pre_activation_many(

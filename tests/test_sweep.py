@@ -116,3 +116,74 @@ def test_per_neuron_slopes_equal_loop():
         sweep.step_many(W, B, X, Y, 0.1, "mse", slopes[:2])
     with pytest.raises(ValueError, match=r"slope must be in \[0, 1\)"):
         sweep.step_many(W, B, X, Y, 0.1, "mse", 1.5)
+
+
+# --- sgd_many: online SGD on mini-batches for many neurons at once ---
+
+def _sgd_data():
+    gen = np.random.default_rng(5)
+    X = gen.normal(size=(40, 3))
+    y = np.maximum(X @ [0.8, 0.5, -0.4] + 0.2, 0)
+    return X, y
+
+
+@pytest.mark.parametrize("loss", ["mse", "mae", "huber"])
+@pytest.mark.parametrize("slope", [0.0, 0.1])
+def test_sgd_many_one_neuron_equals_train(loss, slope):
+    from relu_notes.neuron import train
+
+    X, y = _sgd_data()
+    n0 = Neuron([-2.0, 0.5, 0.3], 0.4, slope=slope)
+    ref, _ = train(n0, X, y, 0.05, 300, loss=loss, batch_size=7, rng=11)
+    W, B, hist = sweep.sgd_many(n0.w[None], [n0.b], X, y, 0.05, 300, 7,
+                                rng=11, loss=loss, slope=slope)
+    np.testing.assert_allclose(W[0], ref.w, rtol=1e-12, atol=1e-12)
+    assert abs(B[0] - ref.b) < 1e-12
+    assert hist["db"].shape == hist["active"].shape == (300, 1)
+    assert hist["active"][-1, 0] == ref.active_fraction(X)
+
+
+def test_sgd_many_streams_share_batches():
+    """Neurons on one stream see the same batches as a lone neuron with
+    that stream's draws; different streams differ."""
+    X, y = _sgd_data()
+    w0 = np.array([[0.5, 0.5, -0.5], [0.4, 0.6, -0.2]])
+    W, B, _ = sweep.sgd_many(w0, [0.1, 0.2], X, y, 0.05, 50, 5, rng=3,
+                             stream=[0, 0])
+    for k in range(2):
+        Wk, Bk, _ = sweep.sgd_many(w0[k:k + 1], [[0.1, 0.2][k]], X, y,
+                                   0.05, 50, 5, rng=3)
+        np.testing.assert_allclose(W[k], Wk[0], rtol=1e-12, atol=1e-12)
+    W2, _, _ = sweep.sgd_many(w0[[0, 0]], [0.1, 0.1], X, y, 0.05, 50, 5,
+                              rng=3)  # own streams: different batches
+    assert not np.allclose(W2[0], W2[1])
+
+
+def test_sgd_many_dead_neuron_exactly_unchanged():
+    X, y = _sgd_data()
+    X = np.abs(X)
+    W, B, hist = sweep.sgd_many([[-1.0, -1.0, -1.0]], [-0.5], X, y, 0.1,
+                                100, 10, rng=0)
+    assert np.array_equal(W, [[-1.0, -1.0, -1.0]]) and B[0] == -0.5
+    assert np.all(hist["db"] == 0) and np.all(hist["active"] == 0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [({"batch_size": 0}, "batch_size"),
+     ({"batch_size": 41}, "batch_size"),
+     ({"lr": -0.1}, "lr"),
+     ({"num_steps": -1}, "num_steps"),
+     ({"stream": [0, 1, 2]}, "stream"),
+     ({"stream": [-1, 0]}, "stream"),
+     ({"stream": [0.0, 1.0]}, "stream"),
+     ({"loss": "hinge"}, "hinge"),
+     ({"y": np.zeros((2, 40))}, "shared targets")],
+)
+def test_sgd_many_bad_input(kwargs, match):
+    X, y = _sgd_data()
+    args = {"W": np.zeros((2, 3)), "B": np.zeros(2), "X": X, "y": y,
+            "lr": 0.1, "num_steps": 5, "batch_size": 4}
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        sweep.sgd_many(**args)
