@@ -184,10 +184,13 @@ def born_dead_probability(width: ArrayLike, depth: ArrayLike) -> Array:
     network survives ``depth`` layers with probability
     ``(1 - 2**-width) ** depth``.
 
-    This is the mechanism of Lu, Shin, Su & Karniadakis (2020), who prove
-    that the probability tends to 1 as the depth grows for symmetric
-    weights *and* biases; count conventions for "depth" differ between
-    papers by one (here: hidden layers).
+    Lu, Shin, Su & Karniadakis (2020) call a network *born dead* when it
+    is constant on the whole input domain, and prove that the probability
+    of this tends to 1 as the depth grows for symmetric weights *and*
+    biases. Their depth counts the output layer too (their ``L`` is
+    ``depth + 1`` here). Death at one input is necessary for their event,
+    so this probability is an upper bound on theirs; see the chapter
+    *Exact zeros: dead units and born-dead networks*.
     """
     width = as_finite_array(width, "width")
     depth = as_finite_array(depth, "depth")
