@@ -242,9 +242,9 @@ class StepLog:
         True where the batch of step ``t + 1`` held an outlier row.
     update_norm : ndarray, shape (k, T)
         Norm of the change of all parameters together at each step.
-    first_layer_update : ndarray, shape (k, T, n_in)
-        Per input feature ``i``, the median over first-layer units of the
-        size of the change of the weight from feature ``i`` at each step.
+    first_layer_update : ndarray, shape (k, T, n_in, n_units)
+        Size of the change of each first-layer weight (from input
+        feature ``i`` to unit ``u``) at each step.
     histories : list of History
         As from :func:`run_seeds`; after a run diverges its rows above
         hold the frozen network.
@@ -327,7 +327,7 @@ def step_log(setup: Setup, seeds: Iterable[int]) -> StepLog:
                 np.sum((c - p) ** 2, axis=tuple(range(1, c.ndim)))
                 for c, p in zip(cur, prev, strict=True)
             )
-            first.append(np.median(np.abs(Ws[0] - prev[0]), axis=-1))
+            first.append(np.abs(Ws[0] - prev[0]))
         norms.append(np.sqrt(sq))
         prev[:] = [c.copy() for c in cur]
 

@@ -253,7 +253,7 @@ def test_step_log_matches_run_seeds_and_counts_deaths():
     assert log.outlier_in_batch[0, 0] == np.isin(first, rows).any()
     # SGD: the first step's size is lr times the first gradient's norm
     assert log.update_norm.shape == (2, 8)
-    assert log.first_layer_update.shape == (2, 8, 6)
+    assert log.first_layer_update.shape == (2, 8, 6, 6)
     assert np.all(log.update_norm >= 0)
 
 
