@@ -16,6 +16,7 @@ differ in everything random.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -99,18 +100,55 @@ class Setup:
 BASELINE = Setup()
 
 
+@functools.lru_cache(maxsize=256)
+def _data(
+    n_train: int,
+    n_val: int,
+    n_outliers: int,
+    outlier_feature: str,
+    outlier_factor: float,
+    transform: str | tuple[str, ...],
+    seed: int,
+):
+    """Transformed training and validation data of one seed, and the
+    outlier rows: ``(X, y, X_val, y_val, outlier_rows)``.
+
+    Cached, since the remedies of a table share their data; the arrays
+    are read-only so that no run can change another's data.
+    """
+    tr = make_listings(
+        n_train,
+        seed=seed,
+        n_outliers=n_outliers,
+        outlier_feature=outlier_feature,
+        outlier_factor=outlier_factor,
+    )
+    va = make_listings(n_val, seed=VAL_SEED_OFFSET + seed)
+    tf = FeatureTransform(transform).fit(tr.X)
+    arrays = (tf.transform(tr.X), tr.y.copy(), tf.transform(va.X),
+              va.y.copy(), np.array(tr.outlier_rows))
+    for a in arrays:
+        a.flags.writeable = False
+    return arrays
+
+
+def _setup_data(setup: Setup, seed: int):
+    return _data(
+        setup.n_train,
+        setup.n_val,
+        setup.n_outliers,
+        setup.outlier_feature,
+        float(setup.outlier_factor),
+        setup.transform if isinstance(setup.transform, str)
+        else tuple(setup.transform),
+        int(seed),
+    )
+
+
 def _prepare(setup: Setup, seed: int):
     """Data, transform and untrained network of one run: ``(net, X, y,
     X_val, y_val)`` with the features transformed."""
-    tr = make_listings(
-        setup.n_train,
-        seed=seed,
-        n_outliers=setup.n_outliers,
-        outlier_feature=setup.outlier_feature,
-        outlier_factor=setup.outlier_factor,
-    )
-    va = make_listings(setup.n_val, seed=VAL_SEED_OFFSET + seed)
-    tf = FeatureTransform(setup.transform).fit(tr.X)
+    X, y, X_val, y_val, _ = _setup_data(setup, seed)
     net = MLP(
         [len(FEATURES), *setup.hidden, 1],
         setup.activation,
@@ -118,7 +156,7 @@ def _prepare(setup: Setup, seed: int):
         seed=seed,
         activation_kwargs=setup.activation_kwargs,
     )
-    return net, tf.transform(tr.X), tr.y, tf.transform(va.X), va.y
+    return net, X, y, X_val, y_val
 
 
 def _train_kwargs(setup: Setup) -> dict:
@@ -291,14 +329,7 @@ def step_log(setup: Setup, seeds: Iterable[int]) -> StepLog:
     k = len(seeds)
     is_outlier = np.zeros(X.shape[:2], dtype=bool)
     for j, s in enumerate(seeds):
-        rows = make_listings(
-            setup.n_train,
-            seed=s,
-            n_outliers=setup.n_outliers,
-            outlier_feature=setup.outlier_feature,
-            outlier_factor=setup.outlier_factor,
-        ).outlier_rows
-        is_outlier[j, rows] = True
+        is_outlier[j, _setup_data(setup, s)[4]] = True
     f = nets[0]._f
     n_layers = nets[0].num_layers
 

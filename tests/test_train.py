@@ -293,3 +293,16 @@ def test_bootstrap_interval_bad_input(kwargs, match):
     from relu_notes.experiments import bootstrap_interval
     with pytest.raises(ValueError, match=match):
         bootstrap_interval(**kwargs)
+
+
+def test_runs_share_read_only_cached_data():
+    a = run_seeds(replace(BASELINE, n_train=64, n_val=16, num_epochs=1),
+                  [0])
+    b = run_seeds(replace(BASELINE, n_train=64, n_val=16, num_epochs=1,
+                          loss="huber"), [0])
+    assert a.inputs[0] is b.inputs[0]
+    assert not a.inputs[0].flags.writeable
+    # a list of transforms is accepted like a tuple
+    c = run_seeds(replace(BASELINE, n_train=64, n_val=16, num_epochs=1,
+                          transform=["zscore"] * 6), [0])
+    np.testing.assert_array_equal(c.inputs[0], a.inputs[0])
