@@ -334,10 +334,11 @@ def step_log(setup: Setup, seeds: Iterable[int]) -> StepLog:
     n_layers = nets[0].num_layers
 
     def dead_now(Ws, bs) -> NDArray[np.bool_]:
+        # the hidden layers only: the output layer cannot be dead
         with np.errstate(over="ignore", invalid="ignore"):
-            pres = forward_arrays(Ws, bs, f, X)[0]
+            pres = forward_arrays(Ws[:-1], bs[:-1], f, X)[0]
         return np.concatenate(
-            [np.all(z <= 0, axis=-2) for z in pres[:-1]], axis=-1
+            [z.max(axis=-2) <= 0 for z in pres], axis=-1
         )
 
     Ws0 = [np.stack([n.weights[i] for n in nets]) for i in range(n_layers)]
