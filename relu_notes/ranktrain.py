@@ -287,6 +287,10 @@ class Kills:
         Whether the step's weight change alone (bias kept) or its bias
         change alone (weights kept) would have left the unit off on every
         training row.
+    weight_change, bias_change : ndarray
+        How the step moved the pre-activation: the weight part
+        ``x . dw`` averaged over the training rows on which the unit was
+        on before the step, and the bias part ``db``.
     """
 
     net: NDArray[np.int64]
@@ -296,6 +300,8 @@ class Kills:
     feature: NDArray[np.int64]
     weight_alone: NDArray[np.bool_]
     bias_alone: NDArray[np.bool_]
+    weight_change: Array
+    bias_change: Array
 
     def __len__(self) -> int:
         return int(self.net.size)
@@ -361,6 +367,8 @@ def trace_kills(
             cols["feature"].append(int(np.argmin(contrib)))
             cols["weight_alone"].append(bool(np.all(Xr @ (w + dw) + b <= 0)))
             cols["bias_alone"].append(bool(np.all(Xr @ w + b + db <= 0)))
+            cols["weight_change"].append(float(np.mean(Xr[on] @ dw)))
+            cols["bias_change"].append(float(db))
     return Kills(
         net=np.array(cols["net"], dtype=np.int64),
         unit=np.array(cols["unit"], dtype=np.int64),
@@ -369,4 +377,6 @@ def trace_kills(
         feature=np.array(cols["feature"], dtype=np.int64),
         weight_alone=np.array(cols["weight_alone"], dtype=bool),
         bias_alone=np.array(cols["bias_alone"], dtype=bool),
+        weight_change=np.array(cols["weight_change"]),
+        bias_change=np.array(cols["bias_change"]),
     )

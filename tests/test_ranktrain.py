@@ -76,6 +76,15 @@ def test_kills_are_traced_to_the_step_that_made_them_permanent():
         assert ba == bool(np.all(X[r] @ w + b + db <= 0))
         rows = (run.batches[r, t - 1][:, None] * 8 + np.arange(8)).ravel()
         assert ob == bool(np.isin(rows, logs[r].outlier_rows).any())
+    on = [X[r] @ run.W1[r, t - 1, :, j] + run.b1[r, t - 1, j] > 0
+          for r, j, t in zip(kills.net, kills.unit, kills.step, strict=True)]
+    for a, (r, j, t) in enumerate(zip(kills.net, kills.unit, kills.step,
+                                      strict=True)):
+        dw = run.W1[r, t, :, j] - run.W1[r, t - 1, :, j]
+        assert kills.weight_change[a] == pytest.approx(
+            np.mean(X[r][on[a]] @ dw))
+        assert kills.bias_change[a] == (run.b1[r, t, j]
+                                        - run.b1[r, t - 1, j])
     # the dead fraction recorded every step agrees with the kill table
     z0 = np.einsum("knd,kdh->knh", X, run.W1[:, 0]) + run.b1[:, 0, None]
     born = (z0 <= 0).all(axis=1).sum(axis=1)
