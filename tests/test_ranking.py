@@ -247,23 +247,25 @@ def test_bad_k():
 # -- delta-NDCG weights --------------------------------------------------
 
 
+@pytest.mark.parametrize("k", [None, 3])
 @pytest.mark.parametrize("seed", range(3))
-def test_delta_ndcg_matches_brute_force_swaps(seed):
+def test_delta_ndcg_matches_brute_force_swaps(seed, k):
     s, r, g = _case(seed, n=14, groups=3)
     s = np.round(s, 1)  # a few ties, broken by row order
     r[g == 0] = 0.0  # one group with nothing relevant: weights 0
     r[np.flatnonzero(g == 1)[:2]] = [2.0, 1.0]
-    i, j, w = delta_ndcg_weights(s, r, g)
+    i, j, w = delta_ndcg_weights(s, r, g, k=k)
     assert np.all(r[i] > r[j]) and np.all(g[i] == g[j])
     for a, b, wab in zip(i, j, w, strict=True):
         rows = np.flatnonzero(g == g[a])
         order = list(rows[np.argsort(-s[rows], kind="stable")])
         gain = 2.0**r - 1.0
-        ideal = _dcg_of_order(gain, sorted(rows, key=lambda x: -gain[x]))
-        before = _dcg_of_order(gain, order)
+        ideal = _dcg_of_order(gain, sorted(rows, key=lambda x: -gain[x]),
+                              k)
+        before = _dcg_of_order(gain, order, k)
         pa, pb = order.index(a), order.index(b)
         order[pa], order[pb] = b, a
-        after = _dcg_of_order(gain, order)
+        after = _dcg_of_order(gain, order, k)
         ref = 0.0 if ideal == 0 else abs(after - before) / ideal
         assert wab == pytest.approx(ref, abs=1e-14)
     # every pair of different relevance in a group is listed once
