@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -372,7 +372,9 @@ class MLP:
         t = self.trace(X, Y, loss, **loss_kwargs)
         return t.loss, t.grads
 
-    def trace_loss(self, X: ArrayLike, loss_fn) -> Trace:
+    def trace_loss(
+        self, X: ArrayLike, loss_fn: Callable[[Array], tuple[float, ArrayLike]]
+    ) -> Trace:
         """:meth:`trace` for any loss of the output, such as a ranking
         loss that couples rows (chapter *Hidden units in a ranking
         network*).
