@@ -23,6 +23,13 @@ explains it:
 - :mod:`relu_notes.experiments`: Part IV's experiment and its baseline.
 - :mod:`relu_notes.style`: the common look of the book's figures.
 - :mod:`relu_notes.sweep`: many neurons at once, for parameter sweeps.
+- :mod:`relu_notes.ranking`: the pairwise logistic loss, NDCG and
+  delta-NDCG weights.
+- :mod:`relu_notes.searchlogs`: synthetic search logs with one booking
+  per search.
+- :mod:`relu_notes.ranktrain`: ranking networks trained side by side, and
+  the step that killed each hidden unit.
+- :mod:`relu_notes.seedstats`: bootstrap intervals of a mean over seeds.
 """
 
 __version__ = "0.1.0"

@@ -31,7 +31,13 @@ from relu_notes._validate import (
     check_positive,
 )
 
-__all__ = ["FEATURES", "Listings", "make_listings", "target_function"]
+__all__ = [
+    "FEATURES",
+    "Listings",
+    "draw_features",
+    "make_listings",
+    "target_function",
+]
 
 Array = NDArray[np.float64]
 
@@ -109,7 +115,9 @@ def target_function(X: ArrayLike) -> Array:
     )
 
 
-def _clean_features(n: int, rng: np.random.Generator) -> Array:
+def draw_features(n: int, rng: np.random.Generator) -> Array:
+    """``n`` clean listings' features (columns as in :data:`FEATURES`),
+    drawn from ``rng``; also used by :mod:`relu_notes.searchlogs`."""
     price = np.exp(np.log(100.0) + 0.6 * rng.standard_normal(n))
     # counts with a long tail: Poisson counts of a log-normal rate
     reviews = rng.poisson(np.exp(np.log(12.0) + 1.2 * rng.standard_normal(n)))
@@ -171,7 +179,7 @@ def make_listings(
     check_choice(outlier_feature, "outlier_feature", FEATURES)
     outlier_factor = check_positive(outlier_factor, "outlier_factor")
     rng = np.random.default_rng(seed)
-    X = _clean_features(n, rng)
+    X = draw_features(n, rng)
     y = target_function(X) + noise * rng.standard_normal(n)
     rows = np.sort(rng.choice(n, size=n_outliers, replace=False))
     col = FEATURES.index(outlier_feature)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -371,6 +371,37 @@ class MLP:
         """
         t = self.trace(X, Y, loss, **loss_kwargs)
         return t.loss, t.grads
+
+    def trace_loss(
+        self, X: ArrayLike, loss_fn: Callable[[Array], tuple[float, ArrayLike]]
+    ) -> Trace:
+        """:meth:`trace` for any loss of the output, such as a ranking
+        loss that couples rows (chapter *Hidden units in a ranking
+        network*).
+
+        ``loss_fn(output)`` gets the output, shape ``(n, sizes[-1])``, and
+        returns ``(loss, dout)``: the loss and its gradient with respect
+        to the output, of the output's shape. The backward pass is the
+        same as for every other loss.
+        """
+        X = self._checked_x(X)
+        pres, acts = self._forward(X)
+        value, dout = loss_fn(acts[-1].copy())
+        value = float(value)
+        out = acts[-1]
+        dout = as_finite_array(dout, "dout")
+        if dout.shape == out.shape[:1] and out.shape[1] == 1:
+            dout = dout[:, None]
+        if dout.shape != out.shape:
+            raise ValueError(
+                f"loss_fn must return d loss / d output of shape "
+                f"{out.shape}, got {dout.shape}"
+            )
+        with np.errstate(over="ignore", invalid="ignore"):
+            deltas, grads, back = backward_arrays(
+                self.weights, pres, acts, self._df, dout
+            )
+        return Trace(pres, acts, deltas, grads, back, value)
 
     def step(
         self,

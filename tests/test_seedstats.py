@@ -1,0 +1,51 @@
+"""Tests for relu_notes.seedstats.mean_interval."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from relu_notes.seedstats import mean_interval
+
+
+def test_interval_holds_the_mean_and_is_deterministic():
+    v = np.random.default_rng(0).standard_normal(10)
+    m, lo, hi = mean_interval(v)
+    assert m == pytest.approx(v.mean())
+    assert lo < m < hi
+    assert (m, lo, hi) == mean_interval(v)
+
+
+def test_constant_values_give_a_point():
+    assert mean_interval([0.3, 0.3, 0.3]) == (0.3, 0.3, 0.3)
+
+
+def test_width_shrinks_like_one_over_root_n():
+    rng = np.random.default_rng(1)
+    small = mean_interval(rng.standard_normal(10))
+    large = mean_interval(rng.standard_normal(1000))
+    assert (large[2] - large[1]) < 0.25 * (small[2] - small[1])
+    # about 2 * 1.96 / sqrt(1000) for a unit normal
+    assert large[2] - large[1] == pytest.approx(0.124, rel=0.15)
+
+
+def test_higher_level_is_wider():
+    v = np.arange(12.0)
+    a = mean_interval(v, 0.5)
+    b = mean_interval(v, 0.99)
+    assert b[1] < a[1] and a[2] < b[2]
+
+
+@pytest.mark.parametrize(
+    "args, kw, match",
+    [
+        (([1.0],), {}, "at least two"),
+        (([1.0, np.nan],), {}, "NaN"),
+        (([[1.0, 2.0]],), {}, "dimension"),
+        (([1.0, 2.0], 1.0), {}, "level"),
+        (([1.0, 2.0],), {"num_resamples": 5}, "num_resamples"),
+    ],
+)
+def test_bad_input(args, kw, match):
+    with pytest.raises(ValueError, match=match):
+        mean_interval(*args, **kw)
