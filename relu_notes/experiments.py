@@ -20,22 +20,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from relu_notes import optim
+from relu_notes._validate import as_float_array, check_count
 from relu_notes.bias_init import data_dependent_biases
 from relu_notes.listings import FEATURES, make_listings
-from relu_notes.mlp import MLP
+from relu_notes.mlp import MLP, forward_arrays
 from relu_notes.train import History, train, train_stacked
 from relu_notes.transforms import FeatureTransform
 
 __all__ = [
     "BASELINE",
     "Setup",
+    "StepLog",
     "Summary",
+    "bootstrap_interval",
     "run",
     "run_seeds",
     "run_with_network",
+    "step_log",
 ]
 
 #: Seed offset of the validation sets, so they never equal a training set.
@@ -253,3 +257,190 @@ def _summary(histories, nets, inputs) -> Summary:
         nets,
         inputs,
     )
+
+
+@dataclass(frozen=True)
+class StepLog:
+    """Step-by-step record of several seeds' training, from
+    :func:`step_log`; ``k`` seeds, ``T`` steps, ``U`` hidden units (all
+    hidden layers, in order).
+
+    Attributes
+    ----------
+    dead : ndarray of bool, shape (k, T + 1, U)
+        ``dead[j, t, u]``: after ``t`` steps (``t = 0``: at
+        initialisation), unit ``u`` of seed ``j`` has a pre-activation
+        ``<= 0`` on every training row.
+    layer : ndarray of int, shape (U,)
+        The hidden layer (1-based) of each unit.
+    outlier_in_batch : ndarray of bool, shape (k, T)
+        True where the batch of step ``t + 1`` held an outlier row.
+    update_norm : ndarray, shape (k, T)
+        Norm of the change of all parameters together at each step.
+    first_layer_update : ndarray, shape (k, T, n_in)
+        Per input feature ``i``, the median over first-layer units of the
+        size of the change of the weight from feature ``i`` at each step.
+    histories : list of History
+        As from :func:`run_seeds`; after a run diverges its rows above
+        hold the frozen network.
+    """
+
+    dead: NDArray[np.bool_]
+    layer: NDArray[np.int64]
+    outlier_in_batch: NDArray[np.bool_]
+    update_norm: NDArray[np.float64]
+    first_layer_update: NDArray[np.float64]
+    histories: list[History]
+
+    @property
+    def deaths(self) -> NDArray[np.bool_]:
+        """``(k, T, U)``: True where a unit alive before step ``t + 1``
+        is dead after it."""
+        return self.dead[:, 1:] & ~self.dead[:, :-1]
+
+    @property
+    def revivals(self) -> NDArray[np.bool_]:
+        """``(k, T, U)``: True where a unit dead before step ``t + 1`` is
+        alive after it (possible only above the first hidden layer,
+        whose inputs change)."""
+        return ~self.dead[:, 1:] & self.dead[:, :-1]
+
+
+def step_log(setup: Setup, seeds: Iterable[int]) -> StepLog:
+    """Train like :func:`run_seeds` and record, after every step, which
+    hidden units are dead, whether the batch held an outlier and how far
+    the parameters moved.
+
+    Explained in *Dead units in a trained network*
+    (``chapters/dead-units-in-a-trained-network.ipynb``), which traces
+    which batch killed which unit, and used in *What prevents dead
+    units, measured* for the size of Adam's steps. Each step costs one
+    extra forward pass over the whole training set.
+    """
+    seeds = [int(s) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed")
+    parts = [_prepare(setup, s) for s in seeds]
+    nets = [p[0] for p in parts]
+    X = np.stack([p[1] for p in parts])
+    k = len(seeds)
+    is_outlier = np.zeros(X.shape[:2], dtype=bool)
+    for j, s in enumerate(seeds):
+        rows = make_listings(
+            setup.n_train,
+            seed=s,
+            n_outliers=setup.n_outliers,
+            outlier_feature=setup.outlier_feature,
+            outlier_factor=setup.outlier_factor,
+        ).outlier_rows
+        is_outlier[j, rows] = True
+    f = nets[0]._f
+    n_layers = nets[0].num_layers
+
+    def dead_now(Ws, bs) -> NDArray[np.bool_]:
+        with np.errstate(over="ignore", invalid="ignore"):
+            pres = forward_arrays(Ws, bs, f, X)[0]
+        return np.concatenate(
+            [np.all(z <= 0, axis=-2) for z in pres[:-1]], axis=-1
+        )
+
+    Ws0 = [np.stack([n.weights[i] for n in nets]) for i in range(n_layers)]
+    bs0 = [np.stack([n.biases[i] for n in nets]) for i in range(n_layers)]
+    dead = [dead_now(Ws0, bs0)]
+    prev = [a.copy() for a in (*Ws0, *bs0)]
+    in_batch: list[NDArray[np.bool_]] = []
+    norms: list[NDArray[np.float64]] = []
+    first: list[NDArray[np.float64]] = []
+    row_of = np.arange(k)[:, None]
+
+    def on_step(step, idx, Ws, bs) -> None:
+        dead.append(dead_now(Ws, bs))
+        in_batch.append(is_outlier[row_of, idx].any(axis=1))
+        cur = [*Ws, *bs]
+        with np.errstate(over="ignore", invalid="ignore"):
+            sq = sum(
+                np.sum((c - p) ** 2, axis=tuple(range(1, c.ndim)))
+                for c, p in zip(cur, prev, strict=True)
+            )
+            first.append(np.median(np.abs(Ws[0] - prev[0]), axis=-1))
+        norms.append(np.sqrt(sq))
+        prev[:] = [c.copy() for c in cur]
+
+    histories = train_stacked(
+        nets,
+        X,
+        np.stack([p[2] for p in parts]),
+        optim.make(setup.optimizer, setup.lr),
+        seeds=seeds,
+        X_val=np.stack([p[3] for p in parts]),
+        Y_val=np.stack([p[4] for p in parts]),
+        on_step=on_step,
+        **_train_kwargs(setup),
+    )
+    layer = np.repeat(np.arange(1, len(setup.hidden) + 1), setup.hidden)
+    return StepLog(
+        dead=np.stack(dead, axis=1),
+        layer=layer,
+        outlier_in_batch=np.stack(in_batch, axis=1),
+        update_norm=np.stack(norms, axis=1),
+        first_layer_update=np.stack(first, axis=1),
+        histories=histories,
+    )
+
+
+def bootstrap_interval(
+    values: ArrayLike,
+    statistic: str = "mean",
+    level: float = 0.9,
+    num_resamples: int = 2000,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """A statistic of per-seed results and its bootstrap interval.
+
+    The finite entries of ``values`` (one per seed; NaN marks a diverged
+    run and is left out) are resampled with replacement
+    ``num_resamples`` times; the interval holds the central ``level`` of
+    the resampled statistics (percentile bootstrap). Two remedies whose
+    intervals do not overlap differ by more than the spread between
+    seeds explains. Used for the remedies table of *What prevents dead
+    units, measured* (``chapters/preventing-dead-units.ipynb``).
+
+    Parameters
+    ----------
+    values : array_like, shape (n,)
+        One result per seed.
+    statistic : {"mean", "median"}
+    level : float
+        In (0, 1).
+    num_resamples : int
+        At least 1.
+    seed : int
+        Seed of the resampling.
+
+    Returns
+    -------
+    (estimate, low, high) : tuple of float
+        The statistic of the finite values and its interval; all NaN if
+        no value is finite.
+    """
+    v = as_float_array(values, "values")
+    if v.ndim != 1:
+        raise ValueError(f"values must be one-dimensional, got {v.shape}")
+    if statistic not in ("mean", "median"):
+        raise ValueError(
+            f"statistic must be 'mean' or 'median', got {statistic!r}"
+        )
+    level = float(level)
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be in (0, 1), got {level!r}")
+    num_resamples = check_count(num_resamples, "num_resamples", 1)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return (np.nan, np.nan, np.nan)
+    stat = np.mean if statistic == "mean" else np.median
+    rng = np.random.default_rng(seed)
+    resampled = v[rng.integers(0, v.size, (num_resamples, v.size))]
+    low, high = np.quantile(
+        stat(resampled, axis=1), [(1 - level) / 2, (1 + level) / 2]
+    )
+    return (float(stat(v)), float(low), float(high))

@@ -22,7 +22,7 @@ rather than producing NaNs.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -269,6 +269,8 @@ def train_stacked(
     X_val: ArrayLike | None = None,
     Y_val: ArrayLike | None = None,
     record_every: int = 50,
+    on_step: Callable[[int, NDArray[np.int64], list[Array], list[Array]],
+                      None] | None = None,
 ) -> list[History]:
     """:func:`train` for several networks at once, one batched computation.
 
@@ -294,6 +296,12 @@ def train_stacked(
         One shuffling seed per network.
     X_val, Y_val : array_like, optional
         Shapes ``(k, m, n_in)`` and ``(k, m, n_out)`` (or ``(k, m)``).
+    on_step : callable, optional
+        Called after every optimiser step as ``on_step(step, idx, Ws,
+        bs)``: the number of steps taken, the rows of each network's
+        batch (shape ``(k, batch)``) and the stacked weights and biases
+        (read them, do not change them). Used to follow single units
+        step by step (:func:`relu_notes.experiments.step_log`).
     Other parameters
         As for :func:`train`; ``clip_norm`` clips each network's global
         gradient norm separately.
@@ -466,6 +474,8 @@ def train_stacked(
                 for P, Pf in zip(bs + Bs, bf, strict=True):
                     P[j] = Pf
             step += 1
+            if on_step is not None:
+                on_step(step, idx, Ws, bs)
             if step % record_every == 0:
                 record(step)
     alive = ~diverged

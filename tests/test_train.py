@@ -205,3 +205,91 @@ def test_train_stacked_rejects_mismatched_networks():
     with pytest.raises(ValueError, match="X must have shape"):
         train_stacked([a, a.copy()], X[:, :, :1], np.zeros((2, 8)),
                       SGD(0.1), seeds=[0, 1])
+
+
+# -- step-by-step logging and bootstrap intervals -------------------------
+
+def test_on_step_sees_every_batch_and_the_final_parameters():
+    from relu_notes.mlp import MLP as _MLP
+    X, y = _data(n=20)
+    nets = [_MLP([3, 4, 1], seed=s) for s in (0, 1)]
+    seen = []
+
+    def on_step(step, idx, Ws, bs):
+        seen.append((step, idx.copy(), Ws[0].copy()))
+
+    train_stacked(nets, np.stack([X, X]), np.stack([y, y]), SGD(0.05),
+                  seeds=[3, 4], num_epochs=2, batch_size=8,
+                  on_step=on_step)
+    assert [s for s, _, _ in seen] == list(range(1, 7))  # 3 batches x 2
+    assert seen[0][1].shape == (2, 8) and seen[2][1].shape == (2, 4)
+    rng = np.random.default_rng(3)
+    np.testing.assert_array_equal(seen[0][1][0], rng.permutation(20)[:8])
+    np.testing.assert_array_equal(seen[-1][2][1], nets[1].weights[0])
+
+
+def test_step_log_matches_run_seeds_and_counts_deaths():
+    from relu_notes.experiments import step_log
+    from relu_notes.listings import make_listings
+    setup = replace(BASELINE, n_train=64, n_val=16, num_epochs=2,
+                    batch_size=16, hidden=(6, 5), lr=0.7)
+    log = step_log(setup, [0, 1])
+    ref = run_seeds(setup, [0, 1])
+    assert log.dead.shape == (2, 9, 11)
+    np.testing.assert_array_equal(log.layer, [1] * 6 + [2] * 5)
+    # the last record of the log agrees with the training history
+    for j, h in enumerate(ref.histories):
+        frac = [log.dead[j, -1, log.layer == i].mean() for i in (1, 2)]
+        np.testing.assert_allclose(frac, h.dead_fraction[-1])
+    # a death is an alive -> dead transition, a revival the reverse
+    d, r = log.deaths, log.revivals
+    assert not (d & r).any()
+    np.testing.assert_array_equal(
+        log.dead[:, -1].astype(int) - log.dead[:, 0],
+        d.sum(axis=1) - r.sum(axis=1))
+    # outlier flags: recompute the first step's batch of seed 0 by hand
+    rows = make_listings(64, seed=0, n_outliers=setup.n_outliers).outlier_rows
+    first = np.random.default_rng(0).permutation(64)[:16]
+    assert log.outlier_in_batch[0, 0] == np.isin(first, rows).any()
+    # SGD: the first step's size is lr times the first gradient's norm
+    assert log.update_norm.shape == (2, 8)
+    assert log.first_layer_update.shape == (2, 8, 6)
+    assert np.all(log.update_norm >= 0)
+
+
+def test_step_log_rejects_no_seeds():
+    from relu_notes.experiments import step_log
+    with pytest.raises(ValueError, match="at least one seed"):
+        step_log(BASELINE, [])
+
+
+def test_bootstrap_interval_oracles():
+    from relu_notes.experiments import bootstrap_interval
+    est, lo, hi = bootstrap_interval([2.0, 2.0, 2.0])
+    assert (est, lo, hi) == (2.0, 2.0, 2.0)
+    # NaN (diverged runs) is left out
+    est, lo, hi = bootstrap_interval([1.0, np.nan, 3.0], "median")
+    assert est == 2.0 and 1.0 <= lo <= hi <= 3.0
+    assert all(np.isnan(bootstrap_interval([np.nan, np.nan])))
+    # large normal sample: close to mean +- 1.645 standard errors
+    x = np.random.default_rng(1).standard_normal(400)
+    est, lo, hi = bootstrap_interval(x, level=0.9, num_resamples=4000)
+    se = x.std() / np.sqrt(x.size)
+    assert abs(est - x.mean()) < 1e-12
+    np.testing.assert_allclose([lo, hi], [est - 1.645 * se,
+                                          est + 1.645 * se], atol=0.3 * se)
+    # deterministic for a given seed
+    assert bootstrap_interval(x, seed=5) == bootstrap_interval(x, seed=5)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(values=[[1.0, 2.0]]), "one-dimensional"),
+    (dict(values=[1.0], statistic="mode"), "statistic"),
+    (dict(values=[1.0], level=1.0), "level"),
+    (dict(values=[1.0], num_resamples=0), "num_resamples"),
+    (dict(values=["a"]), "values"),
+])
+def test_bootstrap_interval_bad_input(kwargs, match):
+    from relu_notes.experiments import bootstrap_interval
+    with pytest.raises(ValueError, match=match):
+        bootstrap_interval(**kwargs)
