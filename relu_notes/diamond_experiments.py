@@ -176,7 +176,8 @@ def trace_deaths(setup: DiamondSetup, seeds: Iterable[int]) -> DeathTrace:
     k = len(seeds)
 
     def dead_now(Ws, bs):
-        pres = forward_arrays(Ws, bs, f, X)[0]
+        with np.errstate(over="ignore", invalid="ignore"):
+            pres = forward_arrays(Ws, bs, f, X)[0]
         return np.concatenate([np.all(z <= 0, axis=-2)
                                for z in pres[:-1]], axis=-1)
 
