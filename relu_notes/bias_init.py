@@ -1,7 +1,7 @@
 """Initial biases of a ReLU network: constant or chosen from the data.
 
-Explained in the chapter *Dead units in practice*
-(``chapters/dead-units-in-practice.ipynb``).
+Explained in the chapter *Normalisation layers and the initial bias*
+(``chapters/normalisation-and-initial-bias.ipynb``).
 
 A unit is *born dead* on a data set when its pre-activation at
 initialisation is ``<= 0`` on every row. A small positive constant bias

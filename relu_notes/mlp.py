@@ -164,9 +164,10 @@ class MLP:
         ``"leaky_relu"`` or ``{"alpha": 0.5}`` for ``"elu"``.
     norm : {None, "batch", "layer"}
         Normalise every hidden layer's pre-activation before the
-        activation (explained in *Dead units in practice*,
-        ``chapters/dead-units-in-practice.ipynb``): ``"batch"`` over the
-        rows of the batch, ``"layer"`` over the units of each row, both
+        activation (explained in *Normalisation layers and the initial
+        bias*, ``chapters/normalisation-and-initial-bias.ipynb``):
+        ``"batch"`` over the rows of the batch, ``"layer"`` over the
+        units of each row, both
         with the biased variance and ``eps = 1e-5`` (training-mode
         statistics: the rows passed in are the batch), then scaled by
         ``gammas[l]`` (initially 1) and shifted by ``betas[l]``
@@ -602,8 +603,8 @@ def normalize(
     """Batch or layer normalisation of pre-activations, without the scale
     and shift.
 
-    Explained in *Dead units in practice*
-    (``chapters/dead-units-in-practice.ipynb``). ``"batch"``
+    Explained in *Normalisation layers and the initial bias*
+    (``chapters/normalisation-and-initial-bias.ipynb``). ``"batch"``
     (Ioffe & Szegedy, 2015) standardises each unit over the rows of the
     batch (axis -2), ``"layer"`` (Ba et al., 2016) each row over its
     units (axis -1): ``zhat = (z - mean) / sqrt(var + eps)`` with the

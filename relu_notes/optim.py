@@ -252,8 +252,9 @@ class AdamW(Adam):
     the parameter directly instead of being added to the gradient, so
     the decay does not pass through Adam's normalisation: a parameter
     with no gradient at all (a dead unit's weights) still shrinks by the
-    factor ``1 - lr * weight_decay`` per step. Explained in *Optimisers
-    and revival* (``chapters/optimisers-and-revival.ipynb``).
+    factor ``1 - lr * weight_decay`` per step. Explained in *Adam,
+    weight decay and bringing units back*
+    (``chapters/optimisers-and-revival.ipynb``).
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """Re-initialising dormant units during training, in the spirit of ReDo.
 
-Explained in the chapter *Dead units in practice*
-(``chapters/dead-units-in-practice.ipynb``).
+Explained in the chapter *Adam, weight decay and bringing units back*
+(``chapters/optimisers-and-revival.ipynb``).
 
 Sokar, Agarwal, Castro & Evci (2023) score each hidden unit ``i`` of a
 layer by its mean absolute activation over a batch, relative to the
