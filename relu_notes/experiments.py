@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from relu_notes import optim
 from relu_notes._validate import as_float_array, check_count
+from relu_notes.bias_init import data_dependent_biases
 from relu_notes.listings import FEATURES, make_listings
 from relu_notes.mlp import MLP, forward_arrays
 from relu_notes.train import History, train, train_stacked
@@ -74,6 +75,17 @@ class Setup:
         Gradient-norm clipping threshold.
     num_epochs, batch_size, record_every
         See :func:`relu_notes.train.train`.
+    norm : {None, "batch", "layer"}
+        Normalisation layer of :class:`relu_notes.mlp.MLP`.
+    bias_init : float or "data"
+        Every hidden bias starts at this value (0 by default; CS231n
+        suggests 0.01 for ReLU units), or, with ``"data"``, at the value
+        that puts each unit's threshold at the median of its
+        pre-activations on the training rows
+        (:func:`relu_notes.bias_init.data_dependent_biases`).
+    redo_every, redo_threshold
+        Re-initialisation of dormant units, see
+        :func:`relu_notes.train.train`.
     """
 
     n_train: int = 640
@@ -94,6 +106,10 @@ class Setup:
     num_epochs: int = 4
     batch_size: int = 32
     record_every: int = 1000
+    norm: str | None = None
+    bias_init: float | str = 0.0
+    redo_every: int | None = None
+    redo_threshold: float = 0.0
 
 
 #: The unprotected baseline of Part IV.
@@ -155,7 +171,13 @@ def _prepare(setup: Setup, seed: int):
         init=setup.init,
         seed=seed,
         activation_kwargs=setup.activation_kwargs,
+        norm=setup.norm,
     )
+    if setup.bias_init == "data":
+        data_dependent_biases(net, X)
+    else:
+        for b in net.biases[:-1]:
+            b += float(setup.bias_init)
     return net, X, y, X_val, y_val
 
 
@@ -184,6 +206,8 @@ def run_with_network(
         X_val=X_val,
         Y_val=y_val,
         seed=seed,
+        redo_every=setup.redo_every,
+        redo_threshold=setup.redo_threshold,
         **_train_kwargs(setup),
     )
     return history, net, X
@@ -228,11 +252,17 @@ def run_seeds(setup: Setup, seeds: Iterable[int]) -> Summary:
 
     The seeds are trained side by side as one stacked computation
     (:func:`relu_notes.train.train_stacked`), which gives the same runs
-    as calling :func:`run` for each seed, only faster.
+    as calling :func:`run` for each seed, only faster; with
+    re-initialisation (``redo_every``) they are trained one by one.
     """
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
+    if setup.redo_every is not None:
+        runs = [run_with_network(setup, s) for s in seeds]
+        histories = [r[0] for r in runs]
+        return _summary(histories, [r[1] for r in runs],
+                        [r[2] for r in runs])
     parts = [_prepare(setup, s) for s in seeds]
     nets = [p[0] for p in parts]
     inputs = [p[1] for p in parts]
@@ -246,6 +276,10 @@ def run_seeds(setup: Setup, seeds: Iterable[int]) -> Summary:
         Y_val=np.stack([p[4] for p in parts]),
         **_train_kwargs(setup),
     )
+    return _summary(histories, nets, inputs)
+
+
+def _summary(histories, nets, inputs) -> Summary:
     dead = np.array([
         np.nan if h.diverged else h.final_dead_fraction for h in histories
     ])

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -32,10 +32,16 @@ from relu_notes._validate import as_finite_array, check_choice, check_positive
 __all__ = [
     "INITS",
     "MLP",
+    "NORMS",
+    "NORM_EPS",
     "Trace",
     "backward_arrays",
+    "backward_norm_arrays",
     "forward_arrays",
+    "forward_norm_arrays",
     "init_std",
+    "normalize",
+    "normalize_backward",
 ]
 
 Array = NDArray[np.float64]
@@ -104,6 +110,12 @@ class Trace:
     loss : float
         The mean over all entries of the elementwise loss of
         ``output - Y``.
+    norm_grads : list of (dgamma, dbeta)
+        For a network with ``norm`` set, the gradients of each hidden
+        layer's scale ``gamma`` and shift ``beta``; empty otherwise.
+        With a normalisation layer, ``pre_activations`` of a hidden
+        layer is the *normalised* pre-activation ``gamma * zhat + beta``
+        that enters the activation, and ``deltas`` the gradient there.
     """
 
     pre_activations: list[Array]
@@ -112,6 +124,7 @@ class Trace:
     grads: list[tuple[Array, Array]]
     input_grad: Array
     loss: float
+    norm_grads: list[tuple[Array, Array]] = field(default_factory=list)
 
     @property
     def output(self) -> Array:
@@ -149,6 +162,16 @@ class MLP:
     activation_kwargs : mapping, optional
         Keyword parameters of the activation, e.g. ``{"slope": 0.1}`` for
         ``"leaky_relu"`` or ``{"alpha": 0.5}`` for ``"elu"``.
+    norm : {None, "batch", "layer"}
+        Normalise every hidden layer's pre-activation before the
+        activation (explained in *Normalisation layers and the initial
+        bias*, ``chapters/normalisation-and-initial-bias.ipynb``):
+        ``"batch"`` over the rows of the batch, ``"layer"`` over the
+        units of each row, both
+        with the biased variance and ``eps = 1e-5`` (training-mode
+        statistics: the rows passed in are the batch), then scaled by
+        ``gammas[l]`` (initially 1) and shifted by ``betas[l]``
+        (initially 0). See :func:`normalize`.
 
     Attributes
     ----------
@@ -156,6 +179,9 @@ class MLP:
         ``weights[l]`` has shape ``(sizes[l], sizes[l + 1])``.
     biases : list of ndarray
         ``biases[l]`` has shape ``(sizes[l + 1],)``.
+    gammas, betas : list of ndarray
+        With ``norm`` set, the scale and shift of each hidden layer,
+        shape ``(sizes[l + 1],)``; empty lists otherwise.
 
     Examples
     --------
@@ -174,8 +200,15 @@ class MLP:
         *,
         bias_std: float = 0.0,
         activation_kwargs: Mapping[str, float] | None = None,
+        norm: str | None = None,
     ) -> None:
         self.sizes = _check_sizes(sizes)
+        if norm is not None:
+            check_choice(norm, "norm", NORMS)
+        self.norm = norm
+        hidden = self.sizes[1:-1] if norm is not None else []
+        self.gammas: list[Array] = [np.ones(n) for n in hidden]
+        self.betas: list[Array] = [np.zeros(n) for n in hidden]
         self.activation = activation
         self.activation_kwargs = dict(activation_kwargs or {})
         self._f, self._df = _activation_pair(
@@ -203,11 +236,17 @@ class MLP:
         biases: Sequence[ArrayLike],
         activation: str = "relu",
         activation_kwargs: Mapping[str, float] | None = None,
+        *,
+        norm: str | None = None,
+        gammas: Sequence[ArrayLike] | None = None,
+        betas: Sequence[ArrayLike] | None = None,
     ) -> MLP:
         """Build a network with given weights and biases (copied).
 
         ``weights[l]`` must have shape ``(n_l, n_{l+1})`` and ``biases[l]``
-        shape ``(n_{l+1},)``, consistently from layer to layer.
+        shape ``(n_{l+1},)``, consistently from layer to layer. With
+        ``norm`` set, ``gammas`` and ``betas`` (one vector per hidden
+        layer) default to ones and zeros.
         """
         if len(weights) != len(biases) or len(weights) == 0:
             raise ValueError(
@@ -231,23 +270,50 @@ class MLP:
                 )
             sizes.append(W.shape[1])
         net = cls(sizes, activation, init=0.0,
-                  activation_kwargs=activation_kwargs)
+                  activation_kwargs=activation_kwargs, norm=norm)
         net.init = "given"
         net.weights, net.biases = Ws, bs
+        for name, given in (("gammas", gammas), ("betas", betas)):
+            if given is None:
+                continue
+            if norm is None:
+                raise ValueError(f"{name} need norm='batch' or 'layer'")
+            vecs = [
+                as_finite_array(v, f"{name}[{i}]", ndim=1).copy()
+                for i, v in enumerate(given)
+            ]
+            want = [v.shape for v in getattr(net, name)]
+            if [v.shape for v in vecs] != want:
+                raise ValueError(
+                    f"{name} must have shapes {want}, got "
+                    f"{[v.shape for v in vecs]}"
+                )
+            setattr(net, name, vecs)
         return net
 
     def copy(self) -> MLP:
         """An independent copy (parameters copied)."""
         return MLP.from_params(
             self.weights, self.biases, self.activation,
-            self.activation_kwargs,
+            self.activation_kwargs, norm=self.norm,
+            gammas=self.gammas if self.norm else None,
+            betas=self.betas if self.norm else None,
         )
 
     def __repr__(self) -> str:
+        norm = "" if self.norm is None else f", norm={self.norm!r}"
         return (
             f"MLP(sizes={self.sizes}, activation={self.activation!r}, "
-            f"init={self.init!r}, seed={self.seed})"
+            f"init={self.init!r}, seed={self.seed}{norm})"
         )
+
+    def parameter_lists(self) -> tuple[list[Array], list[Array]]:
+        """The parameters as two lists of arrays, in the order of the
+        ``grads`` that :meth:`loss_and_grads` returns: the weights and
+        biases of every layer, then (with ``norm`` set) the gammas and
+        betas of every hidden layer. An optimiser's ``step`` takes
+        them (``opt.step(*net.parameter_lists(), grads)``)."""
+        return self.weights + self.gammas, self.biases + self.betas
 
     @property
     def num_layers(self) -> int:
@@ -278,10 +344,25 @@ class MLP:
 
     def _forward(self, X: Array) -> tuple[list[Array], list[Array]]:
         """Pre-activations and activations of every layer."""
+        pres, acts, _ = self._forward_cached(X)
+        return pres, acts
+
+    def _forward_cached(
+        self, X: Array
+    ) -> tuple[list[Array], list[Array], list[tuple[Array, Array]]]:
+        """:meth:`_forward` plus what the backward pass of the
+        normalisation layers needs (empty without ``norm``)."""
+        cache: list[tuple[Array, Array]] = []
         with np.errstate(over="ignore", invalid="ignore"):
-            pres, acts = forward_arrays(
-                self.weights, self.biases, self._f, X
-            )
+            if self.norm is None:
+                pres, acts = forward_arrays(
+                    self.weights, self.biases, self._f, X
+                )
+            else:
+                pres, acts, cache = forward_norm_arrays(
+                    self.weights, self.biases, self.gammas, self.betas,
+                    self._f, X, self.norm,
+                )
         for i, z in enumerate(pres):
             if not np.isfinite(z).all():
                 raise ValueError(
@@ -289,7 +370,7 @@ class MLP:
                     f"largest |X| is {np.max(np.abs(X)):.3g}): scale "
                     "or clip the inputs"
                 )
-        return pres, acts
+        return pres, acts, cache
 
     def forward(self, X: ArrayLike) -> Array:
         """The network's output for a batch ``X`` of shape ``(n, n_in)``.
@@ -336,7 +417,7 @@ class MLP:
         which checks the whole training set once and then passes batches
         (rows) of it."""
         loss_f, loss_df = _losses.get(loss)
-        pres, acts = self._forward(X)
+        pres, acts, cache = self._forward_cached(X)
         r = acts[-1] - Y
         with np.errstate(over="ignore"):
             value = float(np.mean(loss_f(r, **loss_kwargs)))
@@ -346,18 +427,28 @@ class MLP:
                 "the loss overflowed (largest |output - Y| is "
                 f"{np.max(np.abs(r)):.3g}); scale the inputs or targets"
             )
+        norm_grads: list[tuple[Array, Array]] = []
         with np.errstate(over="ignore", invalid="ignore"):
-            deltas, grads, back = backward_arrays(
-                self.weights, pres, acts, self._df, delta
-            )
-        finite = all(np.isfinite(g).all() for pair in grads for g in pair)
+            if self.norm is None:
+                deltas, grads, back = backward_arrays(
+                    self.weights, pres, acts, self._df, delta
+                )
+            else:
+                deltas, grads, norm_grads, back = backward_norm_arrays(
+                    self.weights, self.gammas, pres, acts, cache,
+                    self._df, delta, self.norm,
+                )
+        finite = all(
+            np.isfinite(g).all() for pair in grads + norm_grads
+            for g in pair
+        )
         if not (finite and np.isfinite(back).all()):
             raise ValueError(
                 "the gradients overflowed (largest |output - Y| is "
                 f"{np.max(np.abs(r)):.3g}); scale the inputs or lower the "
                 "learning rate"
             )
-        return Trace(pres, acts, deltas, grads, back, value)
+        return Trace(pres, acts, deltas, grads, back, value, norm_grads)
 
     def loss_and_grads(
         self, X: ArrayLike, Y: ArrayLike, loss: str = "mse", **loss_kwargs
@@ -367,10 +458,12 @@ class MLP:
         With the default ``loss="mse"`` the loss is the mean over all
         entries of ``(forward(X) - Y)**2``. Returns ``(loss, grads)``
         with ``grads[l] = (dW, db)`` shaped like ``weights[l]`` and
-        ``biases[l]``. See :meth:`trace` for the parameters.
+        ``biases[l]``; with ``norm`` set, the list goes on with one
+        ``(dgamma, dbeta)`` pair per hidden layer, in the order of
+        :meth:`parameter_lists`. See :meth:`trace` for the parameters.
         """
         t = self.trace(X, Y, loss, **loss_kwargs)
-        return t.loss, t.grads
+        return t.loss, t.grads + t.norm_grads
 
     def trace_loss(
         self, X: ArrayLike, loss_fn: Callable[[Array], tuple[float, ArrayLike]]
@@ -416,7 +509,7 @@ class MLP:
         lr = check_positive(lr, "lr")
         value, grads = self.loss_and_grads(X, Y, loss, **loss_kwargs)
         for W, b, (dW, db) in zip(
-            self.weights, self.biases, grads, strict=True
+            *self.parameter_lists(), grads, strict=True
         ):
             W -= lr * dW
             b -= lr * db
@@ -427,7 +520,9 @@ class MLP:
         on every row of ``X`` (dead on this data).
 
         For ReLU such a unit outputs 0 and passes back no gradient on any
-        row of ``X``. The output layer is linear and not included.
+        row of ``X``. The output layer is linear and not included. With
+        ``norm`` set, the test is on the normalised pre-activation (the
+        activation's input), with the statistics of the rows of ``X``.
         """
         pres = self.pre_activations(X)
         return [np.all(z <= 0, axis=0) for z in pres[:-1]]
@@ -520,3 +615,141 @@ def _activation_pair(name: str, kwargs: Mapping[str, float]):
             f"{sorted(kwargs)}"
         ) from None
     return functools.partial(f, **kwargs), functools.partial(df, **kwargs)
+
+
+#: The normalisation layers :class:`MLP` offers (``norm=``).
+NORMS = ("batch", "layer")
+
+#: The constant added to the variance before the square root.
+NORM_EPS = 1e-5
+
+
+def _norm_axis(norm: str) -> int:
+    return -2 if norm == "batch" else -1
+
+
+def normalize(
+    z: Array, norm: str, eps: float = NORM_EPS
+) -> tuple[Array, Array]:
+    """Batch or layer normalisation of pre-activations, without the scale
+    and shift.
+
+    Explained in *Normalisation layers and the initial bias*
+    (``chapters/normalisation-and-initial-bias.ipynb``). ``"batch"``
+    (Ioffe & Szegedy, 2015) standardises each unit over the rows of the
+    batch (axis -2), ``"layer"`` (Ba et al., 2016) each row over its
+    units (axis -1): ``zhat = (z - mean) / sqrt(var + eps)`` with the
+    biased variance (divided by the count, not the count minus one).
+
+    Returns
+    -------
+    zhat : ndarray
+        Same shape as ``z``.
+    inv_std : ndarray
+        ``1 / sqrt(var + eps)``, with the normalised axis kept (size 1).
+    """
+    axis = _norm_axis(norm)
+    c = z - z.mean(axis=axis, keepdims=True)
+    inv_std = 1.0 / np.sqrt(np.mean(c * c, axis=axis, keepdims=True) + eps)
+    return c * inv_std, inv_std
+
+
+def normalize_backward(
+    dzhat: Array, zhat: Array, inv_std: Array, norm: str
+) -> Array:
+    """Gradient with respect to ``z`` of :func:`normalize`, given the
+    gradient ``dzhat`` with respect to its output.
+
+    ``dz = inv_std * (dzhat - mean(dzhat) - zhat * mean(dzhat * zhat))``,
+    means over the normalised axis. For batch norm the sum of ``dz`` over
+    the rows is zero (``zhat`` sums to zero), which is why a bias before
+    a batch-norm layer gets no gradient.
+    """
+    axis = _norm_axis(norm)
+    return inv_std * (
+        dzhat
+        - dzhat.mean(axis=axis, keepdims=True)
+        - zhat * np.mean(dzhat * zhat, axis=axis, keepdims=True)
+    )
+
+
+def forward_norm_arrays(
+    weights: Sequence[Array],
+    biases: Sequence[Array],
+    gammas: Sequence[Array],
+    betas: Sequence[Array],
+    f,
+    X: Array,
+    norm: str,
+    eps: float = NORM_EPS,
+) -> tuple[list[Array], list[Array], list[tuple[Array, Array]]]:
+    """:func:`forward_arrays` with a normalisation layer before every
+    hidden activation: ``u = gamma * normalize(a @ W + b) + beta``,
+    ``a = f(u)``.
+
+    Leading axes index stacked networks, as in :func:`forward_arrays`.
+    Returns the pre-activations (``u`` for hidden layers, the output for
+    the last), the activations (``X`` first) and, per hidden layer, the
+    ``(zhat, inv_std)`` of :func:`normalize` for the backward pass.
+    """
+    pres: list[Array] = []
+    acts: list[Array] = [X]
+    cache: list[tuple[Array, Array]] = []
+    a = X
+    last = len(weights) - 1
+    for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
+        z = a @ W + b[..., None, :]
+        if i == last:
+            a = z
+        else:
+            zhat, inv_std = normalize(z, norm, eps)
+            cache.append((zhat, inv_std))
+            z = gammas[i][..., None, :] * zhat + betas[i][..., None, :]
+            a = f(z)
+        pres.append(z)
+        acts.append(a)
+    return pres, acts, cache
+
+
+def backward_norm_arrays(
+    weights: Sequence[Array],
+    gammas: Sequence[Array],
+    pres: Sequence[Array],
+    acts: Sequence[Array],
+    cache: Sequence[tuple[Array, Array]],
+    df,
+    delta: Array,
+    norm: str,
+) -> tuple[
+    list[Array], list[tuple[Array, Array]], list[tuple[Array, Array]],
+    Array,
+]:
+    """The backward pass of :func:`forward_norm_arrays`.
+
+    Returns the deltas (gradient at each hidden activation's input, then
+    at the output), the ``(dW, db)`` of every layer, the
+    ``(dgamma, dbeta)`` of every hidden layer and the gradient with
+    respect to the input.
+    """
+    deltas: list[Array] = [delta]
+    grads: list[tuple[Array, Array]] = []
+    norm_grads: list[tuple[Array, Array]] = []
+    dz = delta  # gradient with respect to a @ W + b of layer i
+    back = delta
+    for i in range(len(weights) - 1, -1, -1):
+        grads.append((acts[i].swapaxes(-1, -2) @ dz, dz.sum(axis=-2)))
+        back = dz @ weights[i].swapaxes(-1, -2)
+        if i > 0:
+            du = back * df(pres[i - 1])
+            deltas.append(du)
+            zhat, inv_std = cache[i - 1]
+            norm_grads.append(
+                ((du * zhat).sum(axis=-2), du.sum(axis=-2))
+            )
+            dz = normalize_backward(
+                du * gammas[i - 1][..., None, :], zhat, inv_std, norm
+            )
+    deltas.reverse()
+    grads.reverse()
+    norm_grads.reverse()
+    return deltas, grads, norm_grads, back

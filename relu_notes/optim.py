@@ -31,6 +31,7 @@ __all__ = [
     "OPTIMIZERS",
     "SGD",
     "Adam",
+    "AdamW",
     "Momentum",
     "Optimizer",
     "clip_grad_norm",
@@ -244,6 +245,65 @@ class Adam(Optimizer):
         return self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
+
+    Each step is Adam's step plus ``lr * weight_decay * p``, applied to
+    the parameter directly instead of being added to the gradient, so
+    the decay does not pass through Adam's normalisation: a parameter
+    with no gradient at all (a dead unit's weights) still shrinks by the
+    factor ``1 - lr * weight_decay`` per step. Explained in *Adam,
+    weight decay and bringing units back*
+    (``chapters/optimisers-and-revival.ipynb``).
+
+    Parameters
+    ----------
+    lr, beta1, beta2, eps
+        As for :class:`Adam`.
+    weight_decay : float
+        The decay rate, >= 0.
+    decay_biases : bool
+        If False (the default, as is usual), only the arrays passed as
+        ``weights`` to :meth:`step` decay; the biases do not.
+    """
+
+    def __init__(
+        self,
+        lr: float = 1e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+        decay_biases: bool = False,
+    ) -> None:
+        super().__init__(lr, beta1, beta2, eps)
+        wd = float(weight_decay)
+        if not (math.isfinite(wd) and wd >= 0):
+            raise ValueError(
+                f"weight_decay must be a number >= 0, got {weight_decay!r}"
+            )
+        self.weight_decay = wd
+        self.decay_biases = bool(decay_biases)
+        self._params: list[Array] = []
+
+    def __repr__(self) -> str:
+        return (
+            f"AdamW(lr={self.lr:g}, weight_decay={self.weight_decay:g}, "
+            f"decay_biases={self.decay_biases})"
+        )
+
+    def step(self, weights, biases, grads) -> None:
+        self._params = [p for pair in zip(weights, biases, strict=False)
+                        for p in pair]
+        super().step(weights, biases, grads)
+
+    def _update(self, i: int, g: Array) -> Array:
+        step = super()._update(i, g)
+        if i % 2 == 0 or self.decay_biases:
+            step = step + self.lr * self.weight_decay * self._params[i]
+        return step
+
+
 def _check_unit_interval(value: float, name: str) -> float:
     try:
         v = float(value)
@@ -257,7 +317,9 @@ def _check_unit_interval(value: float, name: str) -> float:
 
 
 #: Each optimiser's name mapped to its class.
-OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+OPTIMIZERS = {
+    "sgd": SGD, "momentum": Momentum, "adam": Adam, "adamw": AdamW,
+}
 
 
 def make(name: str, lr: float, **kwargs: float) -> Optimizer:

@@ -28,14 +28,20 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relu_notes import diagnostics, losses
+from relu_notes import diagnostics, losses, revival
 from relu_notes._validate import (
     as_finite_array,
     check_batch_size,
     check_count,
     check_positive,
 )
-from relu_notes.mlp import MLP, backward_arrays, forward_arrays
+from relu_notes.mlp import (
+    MLP,
+    backward_arrays,
+    backward_norm_arrays,
+    forward_arrays,
+    forward_norm_arrays,
+)
 from relu_notes.optim import Optimizer, clip_grad_norm
 
 __all__ = ["History", "train", "train_stacked"]
@@ -67,6 +73,8 @@ class History:
         How many steps had their gradient shortened by clipping.
     diverged : bool
         True if the run overflowed and was stopped early.
+    num_reinitialised : int
+        How many units re-initialisation (``redo_every``) reset in all.
     """
 
     steps: NDArray[np.int64]
@@ -76,6 +84,7 @@ class History:
     grad_norm: Array
     num_clipped: int
     diverged: bool
+    num_reinitialised: int = 0
 
     @property
     def final_dead_fraction(self) -> float:
@@ -99,6 +108,8 @@ def train(
     Y_val: ArrayLike | None = None,
     record_every: int = 50,
     seed: int = 0,
+    redo_every: int | None = None,
+    redo_threshold: float = 0.0,
 ) -> History:
     """Train ``net`` in place by mini-batch gradient steps.
 
@@ -130,7 +141,14 @@ def train(
         Record every this many steps (>= 1), plus before the first and
         after the last step.
     seed : int
-        Seed of the generator that shuffles the rows.
+        Seed of the generator that shuffles the rows (and draws the
+        fresh weights of re-initialised units).
+    redo_every : int, optional
+        Every this many steps, re-initialise the hidden units that are
+        dormant on the whole training set (:func:`relu_notes.revival.redo`
+        with ``redo_threshold``; 0 means exactly the dead units). A
+        network with a normalisation layer (``net.norm``) trains its
+        gammas and betas as well.
 
     Returns
     -------
@@ -151,6 +169,9 @@ def train(
     record_every = check_count(record_every, "record_every", 1)
     if clip_norm is not None:
         clip_norm = check_positive(clip_norm, "clip_norm")
+    if redo_every is not None:
+        redo_every = check_count(redo_every, "redo_every", 1)
+        redo_threshold = revival._check_threshold(redo_threshold)
     kw = dict(loss_kwargs or {})
     net.trace(X[:1], Y[:1], loss, **kw)  # rejects a bad loss name early
     if (X_val is None) != (Y_val is None):
@@ -184,6 +205,7 @@ def train(
     rng = np.random.default_rng(seed)
     step = 0
     num_clipped = 0
+    num_reinit = 0
     diverged = False
     try:
         record(0)
@@ -191,12 +213,17 @@ def train(
             order = rng.permutation(n)
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
-                grads = net._backprop(X[idx], Y[idx], loss, **kw).grads
+                t = net._backprop(X[idx], Y[idx], loss, **kw)
+                grads = t.grads + t.norm_grads
                 if clip_norm is not None:
                     grads, norm = clip_grad_norm(grads, clip_norm)
                     num_clipped += norm > clip_norm
-                optimizer.step(net.weights, net.biases, grads)
+                optimizer.step(*net.parameter_lists(), grads)
                 step += 1
+                if redo_every is not None and step % redo_every == 0:
+                    masks = revival.redo(net, X, redo_threshold, seed=rng,
+                                         optimizer=optimizer)
+                    num_reinit += sum(int(m.sum()) for m in masks)
                 if step % record_every == 0:
                     record(step)
         if steps[-1] != step:
@@ -214,6 +241,7 @@ def train(
         grad_norm=np.array(rec_grad).reshape(len(steps), net.num_layers),
         num_clipped=int(num_clipped),
         diverged=diverged,
+        num_reinitialised=num_reinit,
     )
 
 
@@ -287,11 +315,13 @@ def train_stacked(
         raise ValueError("nets must be a non-empty list of MLP")
     first = nets[0]
     for n in nets[1:]:
-        if (n.sizes, n.activation, n.activation_kwargs) != (
-            first.sizes, first.activation, first.activation_kwargs
+        if (n.sizes, n.activation, n.activation_kwargs, n.norm) != (
+            first.sizes, first.activation, first.activation_kwargs,
+            first.norm,
         ):
             raise ValueError(
-                "nets must share sizes and activation to be stacked"
+                "nets must share sizes, activation and norm to be "
+                "stacked"
             )
     if not isinstance(optimizer, Optimizer):
         raise ValueError(
@@ -333,21 +363,39 @@ def train_stacked(
     n_layers = first.num_layers
     Ws = [np.stack([m.weights[i] for m in nets]) for i in range(n_layers)]
     bs = [np.stack([m.biases[i] for m in nets]) for i in range(n_layers)]
+    norm_kind = first.norm
+    Gs = [np.stack([m.gammas[i] for m in nets])
+          for i in range(len(first.gammas))]
+    Bs = [np.stack([m.betas[i] for m in nets])
+          for i in range(len(first.betas))]
+
+    def forward(Xb: Array):
+        if norm_kind is None:
+            pres, acts = forward_arrays(Ws, bs, f, Xb)
+            return pres, acts, []
+        return forward_norm_arrays(Ws, bs, Gs, Bs, f, Xb, norm_kind)
 
     def full_pass(Xb: Array, Yb: Array):
         """Forward and backward pass of every network; per-network
-        losses, finiteness, pre-activations and gradients."""
+        losses, finiteness, pre-activations and gradients (of the
+        weights and biases, and of the gammas and betas)."""
+        ngrads: list[tuple[Array, Array]] = []
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            pres, acts = forward_arrays(Ws, bs, f, Xb)
+            pres, acts, cache = forward(Xb)
             r = acts[-1] - Yb
             value = np.mean(loss_f(r, **kw), axis=(-2, -1))
             delta = loss_df(r, **kw) / (r.shape[-2] * r.shape[-1])
-            _, grads, back = backward_arrays(Ws, pres, acts, df, delta)
-        flat = [g for pair in grads for g in pair]
+            if norm_kind is None:
+                _, grads, back = backward_arrays(Ws, pres, acts, df, delta)
+            else:
+                _, grads, ngrads, back = backward_norm_arrays(
+                    Ws, Gs, pres, acts, cache, df, delta, norm_kind
+                )
+        flat = [g for pair in grads + ngrads for g in pair]
         ok = np.isfinite(value) & _per_net_finite(
             [*pres, delta, *flat, back], k
         )
-        return value, ok, pres, grads
+        return value, ok, pres, grads, ngrads
 
     steps: list[list[int]] = [[] for _ in range(k)]
     rec_loss: list[list[float]] = [[] for _ in range(k)]
@@ -359,15 +407,16 @@ def train_stacked(
 
     def freeze(bad: NDArray[np.bool_]) -> None:
         for j in np.flatnonzero(bad & ~diverged):
-            frozen[j] = ([W[j].copy() for W in Ws], [b[j].copy() for b in bs])
+            frozen[j] = ([W[j].copy() for W in Ws + Gs],
+                         [b[j].copy() for b in bs + Bs])
         diverged[bad] = True
 
     def record(step: int) -> None:
-        value, ok, pres, grads = full_pass(X, Y)
+        value, ok, pres, grads, _ = full_pass(X, Y)
         val = np.full(k, math.nan)
         if X_val is not None:
             with np.errstate(over="ignore", invalid="ignore"):
-                out = forward_arrays(Ws, bs, f, X_val)[1][-1]
+                out = forward(X_val)[1][-1]
                 r = out - Y_val
                 val = np.mean(r * r, axis=(-2, -1))
             ok &= np.isfinite(val)
@@ -398,27 +447,32 @@ def train_stacked(
         order = np.stack([rng.permutation(n) for rng in rngs])
         for start in range(0, n, batch_size):
             idx = order[:, start:start + batch_size]
-            _, ok, _, grads = full_pass(X[rows, idx], Y[rows, idx])
+            _, ok, _, grads, ngrads = full_pass(X[rows, idx], Y[rows, idx])
+            grads = grads + ngrads
             freeze(~ok)
             if diverged.any():
                 for dW, db in grads:
                     dW[diverged] = 0.0
                     db[diverged] = 0.0
             if clip_norm is not None:
-                sq = sum(np.sum(dW * dW, axis=(-2, -1)) + np.sum(db * db, -1)
-                         for dW, db in grads)
+                sq = sum(np.sum((P * P).reshape(k, -1), axis=1)
+                         for pair in grads for P in pair)
                 norm = np.sqrt(sq)
                 scale = np.where(norm > clip_norm,
                                  clip_norm / np.where(norm > 0, norm, 1.0),
                                  1.0)
-                grads = [(dW * scale[:, None, None], db * scale[:, None])
-                         for dW, db in grads]
+                grads = [
+                    tuple(P * scale.reshape((k,) + (1,) * (P.ndim - 1))
+                          for P in pair)
+                    for pair in grads
+                ]
                 num_clipped += (norm > clip_norm) & ~diverged
-            optimizer.step(Ws, bs, grads)
+            optimizer.step(Ws + Gs, bs + Bs, grads)
             for j, (Wf, bf) in frozen.items():
-                for i in range(n_layers):
-                    Ws[i][j] = Wf[i]
-                    bs[i][j] = bf[i]
+                for P, Pf in zip(Ws + Gs, Wf, strict=True):
+                    P[j] = Pf
+                for P, Pf in zip(bs + Bs, bf, strict=True):
+                    P[j] = Pf
             step += 1
             if on_step is not None:
                 on_step(step, idx, Ws, bs)
@@ -430,6 +484,8 @@ def train_stacked(
     for j, net in enumerate(nets):
         net.weights = [W[j].copy() for W in Ws]
         net.biases = [b[j].copy() for b in bs]
+        net.gammas = [G[j].copy() for G in Gs]
+        net.betas = [B[j].copy() for B in Bs]
     n_hidden = n_layers - 1
     return [
         History(

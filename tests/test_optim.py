@@ -171,3 +171,28 @@ def test_bad_steps():
     with pytest.raises(ValueError, match=r"biases\[0\] holds NaN"):
         SGD(0.1).step(W, b, bad)
     np.testing.assert_array_equal(W[0], _params()[0][0])  # untouched
+
+
+def test_adamw_is_adam_plus_decoupled_decay_of_the_weights():
+    from relu_notes.optim import Adam, AdamW
+
+    rng = np.random.default_rng(0)
+    W, b = rng.standard_normal((3, 2)), rng.standard_normal(2)
+    g = [(rng.standard_normal((3, 2)), rng.standard_normal(2))]
+    W1, b1 = W.copy(), b.copy()
+    W2, b2 = W.copy(), b.copy()
+    Adam(0.1).step([W1], [b1], g)
+    AdamW(0.1, weight_decay=0.5).step([W2], [b2], g)
+    np.testing.assert_allclose(W2, W1 - 0.1 * 0.5 * W, rtol=1e-12)
+    np.testing.assert_array_equal(b2, b1)  # biases do not decay
+    # a parameter with zero gradient shrinks by (1 - lr * wd) per step
+    W3, b3 = W.copy(), b.copy()
+    opt = AdamW(0.1, weight_decay=0.5, decay_biases=True)
+    zero = [(np.zeros((3, 2)), np.zeros(2))]
+    for _ in range(3):
+        opt.step([W3], [b3], zero)
+    np.testing.assert_allclose(W3, W * 0.95**3, rtol=1e-12)
+    np.testing.assert_allclose(b3, b * 0.95**3, rtol=1e-12)
+    with pytest.raises(ValueError, match="weight_decay"):
+        AdamW(0.1, weight_decay=-1)
+    assert "AdamW" in repr(opt)
