@@ -251,6 +251,96 @@ def _latex_escape(text: str) -> str:
 
 
 # --------------------------------------------------------------------------
+# Tables (both outputs)
+
+# A cell that holds a number as the prose sets it: a sign, digits with
+# thousands separators, a decimal part, a power of ten, a unit.
+_NUMERIC = re.compile(
+    r"^[\s(]*[~≈<>≤≥±+\-−]?\s*"
+    r"(\d[\d\u202f\u2009 ,]*(\.\d+)?|\.\d+)"
+    r"(\s*[×x]\s*10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?"
+    r"\s*(%|×|x|s|ms|steps?)?[\s)]*$"
+)
+_BLANK = {"", "-", "\u2013", "\u2014", "\u2212", "n/a"}
+
+
+def _cell_text(entry: nodes.Element) -> str:
+    return " ".join(entry.astext().split())
+
+
+def numeric_columns(table: nodes.table) -> list[bool]:
+    """Which columns of ``table`` hold only numbers in their body rows
+    (blank cells and dashes allowed, at least one number)."""
+    tgroup = next(table.findall(nodes.tgroup), None)
+    tbody = next(table.findall(nodes.tbody), None) if tgroup else None
+    if tbody is None:
+        return []
+    ncols = int(tgroup.get("cols", 0))
+    numeric = [True] * ncols
+    seen = [False] * ncols
+    for row in tbody.findall(nodes.row):
+        entries = [e for e in row.children if isinstance(e, nodes.entry)]
+        if len(entries) != ncols:  # spanning cells: leave the table alone
+            return [False] * ncols
+        for i, entry in enumerate(entries):
+            text = _cell_text(entry)
+            if text.lower() in _BLANK:
+                continue
+            if _NUMERIC.match(text):
+                seen[i] = True
+            else:
+                numeric[i] = False
+    return [n and s for n, s in zip(numeric, seen, strict=True)]
+
+
+def _simple(table: nodes.table) -> bool:
+    """A table that Sphinx sets with tabulary: few rows, one paragraph
+    per cell, no code, no given widths."""
+    if "colwidths-given" in table.get("classes", []):
+        return False
+    rows = list(table.findall(nodes.row))
+    if len(rows) > 30:
+        return False
+    for entry in table.findall(nodes.entry):
+        kids = list(entry.children)
+        if len(kids) > 1 or any(
+            not isinstance(k, nodes.paragraph) for k in kids
+        ):
+            return False
+    return True
+
+
+class AlignNumbers(SphinxPostTransform):
+    """Right-align the columns of a table that hold only numbers.
+
+    On the website each cell of such a column gets the class ``numeric``
+    (``_static/typography.css`` aligns it right, with tabular figures);
+    in the PDF a simple table gets a column specification with ``R``
+    for those columns (the preamble sets table figures tabular)."""
+
+    default_priority = 200
+
+    def run(self, **kwargs: Any) -> None:
+        latex = self.app.builder.format == "latex"
+        for table in list(self.document.findall(nodes.table)):
+            columns = numeric_columns(table)
+            if not any(columns):
+                continue
+            for row in table.findall(nodes.row):
+                entries = [e for e in row.children
+                           if isinstance(e, nodes.entry)]
+                for entry, num in zip(entries, columns, strict=False):
+                    if num:
+                        entry["classes"].append("numeric")
+            if latex and _simple(table) and table.parent is not None:
+                spec = "".join("R" if n else "T" for n in columns)
+                table.parent.insert(
+                    table.parent.index(table),
+                    addnodes.tabular_col_spec(spec=spec),
+                )
+
+
+# --------------------------------------------------------------------------
 # Website
 
 
@@ -343,6 +433,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(CheckPrintableOutputs)
     app.add_post_transform(DropFoldedCode)
     app.add_post_transform(BookStructure)
+    app.add_post_transform(AlignNumbers)
     app.connect("doctree-resolved", check_offline, priority=900)
     # after sphinx-book-theme's add_header_buttons (501)
     app.connect("html-page-context", page_context, priority=900)
