@@ -526,6 +526,27 @@ def page_context(
                     "icon": "fas fa-file-pdf",
                     "label": "download-pdf-button",
                 }
+                if pagename in _numbered_chapters(app):
+                    # cut out of the book by tools/build_pdf.py
+                    name = Path(pagename).name
+                    group["buttons"].insert(i + 1, {
+                        "type": "link",
+                        "url": pathto(f"pdf/{name}.pdf", 1),
+                        "text": "chapter .pdf",
+                        "tooltip": "Download this chapter as a PDF",
+                        "icon": "fas fa-file-pdf",
+                        "label": "download-chapter-pdf-button",
+                    })
+                break
+
+
+def _numbered_chapters(app: Sphinx) -> set[str]:
+    return {
+        str(item)
+        for part in _toc_parts(app)
+        if part.numbered
+        for item in part.items
+    }
 
 
 def write_index(app: Sphinx, exception: Exception | None) -> None:
