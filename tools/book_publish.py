@@ -13,7 +13,20 @@ In the PDF (LaTeX builders):
   numbers then agree with the website's.
 - Code that the website folds away (cells tagged ``hide-input``,
   ``hide-output``, ``hide-cell``) is left out, so the page shows the idea
-  and the figure; the notebooks keep the code.
+  and the figure; the notebooks keep the code. So is a cell tagged
+  ``remove-output`` (in this book, a live widget's cell: its code means
+  nothing on paper).
+- Cells tagged ``only-notebook`` (code or Markdown) are left out of the
+  website and the PDF; the notebook keeps them. Use it for a live
+  widget's cell and for sentences such as "the next cell shows live
+  controls".
+- Equation references written in parentheses, ``({eq}`label`)``, print
+  once, "(3.1)", not "((3.1))" (website too).
+- Cross-references say where they lead: "(Chapter 5, page 43)".
+- Numeric table columns are right-aligned (website too).
+- The title page and colophon come from ``book_subtitle``,
+  ``book_edition``, ``book_blurb`` and ``book_license`` in ``_config.yml``
+  and the source's git revision.
 - An output that would print as a text representation instead of what
   the website shows (a widget, an HTML animation, a bare
   ``<IPython.core.display.HTML object>``) is a build warning, hence an
@@ -143,7 +156,11 @@ class DropFoldedCode(SphinxPostTransform):
             classes = cell.get("classes", [])
             if "cell" not in classes:
                 continue
-            if "tag_hide-cell" in classes and cell.parent is not None:
+            if cell.parent is not None and (
+                "tag_hide-cell" in classes
+                # a live widget's cell: its code means nothing on paper
+                or "tag_remove-output" in classes
+            ):
                 cell.parent.remove(cell)
                 continue
             drop = set()

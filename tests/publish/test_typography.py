@@ -67,12 +67,13 @@ _CAPTIONS = """() => {
 }"""
 
 _MEASURE = """() => [...document.querySelectorAll('article section > p')]
-.filter(p => p.textContent.length > 400 && !p.closest('.cell_output'))
+.filter(p => p.textContent.length > 300 && !p.closest('.cell_output')
+             && !p.querySelector('mjx-container, .math, code, img'))
 .map(p => {
-  const r = document.createRange(); r.selectNodeContents(p);
-  const tops = new Set([...r.getClientRects()]
-                       .map(x => Math.round(x.top)));
-  return p.textContent.replace(/\\s+/g, ' ').length / tops.size;
+  const s = getComputedStyle(p);
+  const lines = Math.round(p.getBoundingClientRect().height
+                           / parseFloat(s.lineHeight));
+  return p.innerText.replace(/\\s+/g, ' ').length / lines;
 })"""
 
 _FIGURE_IMAGES = """() => [...document.querySelectorAll(
@@ -155,14 +156,17 @@ def test_captions_are_readable(page: Page, visit_page) -> None:
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.parametrize("page", CHAPTERS[:3], ids=lambda p: p.docname)
-def test_reading_measure(page: Page, visit_page) -> None:
-    """Long prose paragraphs at 1280 px: 55 to 75 characters a line."""
-    v = visit_page(page.html)
-    measures = v.page.evaluate(_MEASURE)
-    assert measures, "no long paragraph to measure"
+def test_reading_measure(visit_page) -> None:
+    """Long paragraphs of plain prose at 1280 px: 60 to 75 characters a
+    line on average over the book (65 to 70 is the aim; the width is set
+    in ``ch`` and the characters per line depend on the font)."""
+    measures = []
+    for page in pages():
+        v = visit_page(page.html)
+        measures += v.page.evaluate(_MEASURE)
+    assert len(measures) >= 5, "too few paragraphs to measure"
     mean = sum(measures) / len(measures)
-    assert 55 <= mean <= 75, f"{mean:.0f} characters a line"
+    assert 60 <= mean <= 75, f"{mean:.0f} characters a line"
 
 
 def _png_record(path: Path) -> dict | None:
