@@ -740,10 +740,18 @@ def set_latex_title(app: Sphinx) -> None:
     is complete: Jupyter Book sets the project's name late)."""
     context = getattr(app.builder, "context", None)
     if app.builder.format == "latex" and isinstance(context, dict):
-        documents = getattr(app.builder, "document_data", None) or [
-            ("", "", app.config.project)
-        ]
-        context["maketitle"] = title_page(app.config, documents[0][2])
+        # Jupyter Book passes the title as latex_documents and html_title;
+        # ``project`` is not yet set when the builder starts.
+        documents = app.config.latex_documents or []
+        title = next(
+            (t for t in (
+                documents[0][2] if documents and len(documents[0]) > 2
+                else "",
+                app.config.html_title,
+            ) if t and "not set" not in t),
+            app.config.project,
+        )
+        context["maketitle"] = title_page(app.config, title)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
