@@ -394,12 +394,16 @@ def _latex_escape(text: str) -> str:
 # Tables (both outputs)
 
 # A cell that holds a number as the prose sets it: a sign, digits with
-# thousands separators, a decimal part, a power of ten, a unit.
+# thousands separators, a decimal part, a power of ten, a unit; or a few
+# such numbers ("0.76 / 0.77", "12 (9–15)").
+_NUM = (
+    r"[~≈<>≤≥±+\-−]?\s*(?:\d[\d\u202f\u2009 ,]*(?:\.\d+)?|\.\d+)"
+    r"(?:\s*[×x]\s*10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?\s*(?:%|×|s|ms)?"
+)
 _NUMERIC = re.compile(
-    r"^[\s(]*[~≈<>≤≥±+\-−]?\s*"
-    r"(\d[\d\u202f\u2009 ,]*(\.\d+)?|\.\d+)"
-    r"(\s*[×x]\s*10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?"
-    r"\s*(%|×|x|s|ms|steps?)?[\s)]*$"
+    rf"^\s*{_NUM}(?:\s*(?:/|–|—|±|to)\s*{_NUM})*"
+    rf"(?:\s*[(\[]\s*{_NUM}(?:\s*(?:–|-|−|,|to)\s*{_NUM})?\s*[)\]])?"
+    r"\s*$"
 )
 _BLANK = {"", "-", "\u2013", "\u2014", "\u2212", "n/a"}
 
