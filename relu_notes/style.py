@@ -18,7 +18,7 @@ prose on the website), in inches, with one set of type sizes in points
   11-pt body text;
 - on the website it is shown at :data:`PX_PER_INCH` CSS pixels per inch
   (the width is stored with the picture; the PDF build maps the same
-  pixels back to inches), so a text-width figure is exactly as wide as
+  pixels back to inches), so a text-width figure is about as wide as
   the prose and a 9.5-pt label is 17 px against 16-px body text.
 
 :func:`figure` makes a figure of a standard width; :func:`image` renders
@@ -75,7 +75,7 @@ TEXT_WIDTH = 5.2
 #: A wide figure: the full print line, wider than the prose on the web.
 WIDE_WIDTH = 6.3
 #: CSS pixels per inch of figure on the website: a text-width figure is
-#: then 666 px, the width of the prose column (``typography.css``).
+#: then 666 px, a little wider than the prose (59ch, ``typography.css``).
 PX_PER_INCH = 128
 #: Resolution of the stored PNG: two device pixels per CSS pixel, sharp
 #: on high-density screens and 256 dpi on paper.

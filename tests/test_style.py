@@ -81,9 +81,10 @@ def test_standard_sizes_meet_the_minimums_in_print_and_on_the_web():
     assert style.TEXT_WIDTH < style.WIDE_WIDTH
 
 
-def test_text_figure_is_shown_at_the_prose_width():
-    # typography.css sets the prose measure to 666 px.
-    assert round(style.TEXT_WIDTH * style.PX_PER_INCH) == 666
+def test_text_figure_is_about_the_prose_width():
+    # typography.css sets the prose measure to 59ch, about 600 px; a
+    # text-width figure may be a little wider, never narrower.
+    assert 600 <= style.TEXT_WIDTH * style.PX_PER_INCH <= 700
 
 
 def test_image_records_width_and_type_sizes():
