@@ -34,6 +34,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import struct
+import zlib
 from typing import Any
 
 import matplotlib as mpl
@@ -355,7 +357,6 @@ def image(fig) -> tuple[bytes, dict[str, Any]]:
         The PNG and its display metadata ``{"width": css_pixels}``.
     """
     from matplotlib.figure import Figure
-    from PIL import Image, PngImagePlugin
 
     if not isinstance(fig, Figure):
         raise ValueError(
@@ -364,31 +365,34 @@ def image(fig) -> tuple[bytes, dict[str, Any]]:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=SAVE_DPI, bbox_inches="tight",
                 facecolor="white")
+    png = buf.getvalue()
     sizes = type_sizes(fig)  # after drawing: layout is final
-    with Image.open(io.BytesIO(buf.getvalue())) as img:
-        img.load()
-        inches = img.width / SAVE_DPI
-        print_scale = min(1.0, PRINT_LINE_WIDTH / inches)
-        record = {
-            "width_in": round(inches, 3),
-            "print_scale": round(print_scale, 3),
-            **{f"{k}_pt": (None if math.isnan(v) else v)
-               for k, v in sizes.items()},
-        }
-        for kind in ("ticks", "legend", "other"):
-            v = sizes[kind]
-            record[f"{kind}_print_ratio"] = (
-                None if math.isnan(v) else round(v * print_scale / BODY_PT, 3)
-            )
-            record[f"{kind}_web_ratio"] = (
-                None if math.isnan(v)
-                else round(v / 72 * PX_PER_INCH / BODY_PX, 3)
-            )
-        info = PngImagePlugin.PngInfo()
-        for key, value in img.text.items():
-            info.add_text(key, value)
-        info.add_text("relu_notes", json.dumps(record, sort_keys=True))
-        out = io.BytesIO()
-        img.save(out, format="png", pnginfo=info, optimize=True,
-                 dpi=(SAVE_DPI, SAVE_DPI))
-    return out.getvalue(), {"width": round(inches * PX_PER_INCH)}
+    width_px = struct.unpack(">I", png[16:20])[0]  # from the IHDR chunk
+    inches = width_px / SAVE_DPI
+    print_scale = min(1.0, PRINT_LINE_WIDTH / inches)
+    record: dict[str, Any] = {
+        "width_in": round(inches, 3),
+        "print_scale": round(print_scale, 3),
+    }
+    for kind, v in sizes.items():
+        known = not math.isnan(v)
+        record[f"{kind}_pt"] = v if known else None
+        record[f"{kind}_print_ratio"] = (
+            round(v * print_scale / BODY_PT, 3) if known else None
+        )
+        record[f"{kind}_web_ratio"] = (
+            round(v / 72 * PX_PER_INCH / BODY_PX, 3) if known else None
+        )
+    return _with_text(png, "relu_notes", json.dumps(record, sort_keys=True)), {
+        "width": round(inches * PX_PER_INCH)
+    }
+
+
+def _with_text(png: bytes, key: str, text: str) -> bytes:
+    """``png`` with a tEXt chunk ``key: text`` after its header (no
+    re-encoding: the image data are left as they are)."""
+    data = key.encode("latin-1") + b"\0" + text.encode("latin-1")
+    chunk = (struct.pack(">I", len(data)) + b"tEXt" + data
+             + struct.pack(">I", zlib.crc32(b"tEXt" + data) & 0xFFFFFFFF))
+    header_end = 8 + 4 + 4 + 13 + 4  # signature, IHDR length/type/data/CRC
+    return png[:header_end] + chunk + png[header_end:]
