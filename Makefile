@@ -18,6 +18,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 help:
 	@echo "make book   set up .venv and build the website in _build/html"
 	@echo "make pdf    build the book as one PDF (_build/why-relus-die.pdf)"
+	@echo "            and each chapter as its own (_build/pdf/)"
 	@echo "make test   lint, unit tests, nbval (strict), a strict build, then"
 	@echo "            the PDF and the website in Chromium (publish-check)"
 	@echo "make lab    open the chapters in JupyterLab"
@@ -26,11 +27,12 @@ help:
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+# requirements.txt is what a reader needs (and installs relu_notes in
+# editable mode); requirements-dev.txt adds building and testing.
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	$(BIN)/python -m pip check
 	touch $(STAMP)
 
@@ -38,8 +40,11 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(JB) build . -W -n --keep-going
 
+# The chapters' own code too: ruff reads notebooks (the rules for them are
+# in pyproject.toml, [tool.ruff.lint.per-file-ignores]).
 lint: $(STAMP)
-	$(BIN)/ruff check relu_notes tests benchmarks tools conftest.py
+	$(BIN)/ruff check relu_notes tests benchmarks tools conftest.py \
+	    chapters
 
 # Unit tests and every notebook under chapters/ in strict nbval mode, in
 # one pytest session (tests/publish is not collected: see publish-check),

@@ -25,7 +25,6 @@ code also runs as a plain script.
 
 from __future__ import annotations
 
-import io
 import math
 import numbers
 import re
@@ -251,12 +250,14 @@ def fingerprint(fig) -> str:
 class _Shown:
     """A figure's picture with its fingerprint as the text form."""
 
-    def __init__(self, png: bytes, text: str) -> None:
+    def __init__(self, png: bytes, text: str,
+                 metadata: dict | None = None) -> None:
         self._png = png
         self._text = text
+        self._metadata = metadata or {}
 
-    def _repr_png_(self) -> bytes:
-        return self._png
+    def _repr_png_(self) -> tuple[bytes, dict]:
+        return self._png, self._metadata
 
     def __repr__(self) -> str:
         return self._text
@@ -284,7 +285,10 @@ def show(fig=None) -> None:
         return
     from IPython.display import display
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi, bbox_inches="tight")
+    from relu_notes.style import image
+
+    # PNG at twice the screen resolution, shown at the figure system's
+    # width (relu_notes.style), with its type sizes recorded for the tests.
+    png, metadata = image(fig)
     plt.close(fig)
-    display(_Shown(buf.getvalue(), text))
+    display(_Shown(png, text, metadata))

@@ -13,7 +13,20 @@ In the PDF (LaTeX builders):
   numbers then agree with the website's.
 - Code that the website folds away (cells tagged ``hide-input``,
   ``hide-output``, ``hide-cell``) is left out, so the page shows the idea
-  and the figure; the notebooks keep the code.
+  and the figure; the notebooks keep the code. So is a cell tagged
+  ``remove-output`` (in this book, a live widget's cell: its code means
+  nothing on paper).
+- Cells tagged ``only-notebook`` (code or Markdown) are left out of the
+  website and the PDF; the notebook keeps them. Use it for a live
+  widget's cell and for sentences such as "the next cell shows live
+  controls".
+- Equation references written in parentheses, ``({eq}`label`)``, print
+  once, "(3.1)", not "((3.1))" (website too).
+- Cross-references say where they lead: "(Chapter 5, page 43)".
+- Numeric table columns are right-aligned (website too).
+- The title page and colophon come from ``book_subtitle``,
+  ``book_edition``, ``book_blurb`` and ``book_license`` in ``_config.yml``
+  and the source's git revision.
 - An output that would print as a text representation instead of what
   the website shows (a widget, an HTML animation, a bare
   ``<IPython.core.display.HTML object>``) is a build warning, hence an
@@ -143,7 +156,11 @@ class DropFoldedCode(SphinxPostTransform):
             classes = cell.get("classes", [])
             if "cell" not in classes:
                 continue
-            if "tag_hide-cell" in classes and cell.parent is not None:
+            if cell.parent is not None and (
+                "tag_hide-cell" in classes
+                # a live widget's cell: its code means nothing on paper
+                or "tag_remove-output" in classes
+            ):
                 cell.parent.remove(cell)
                 continue
             drop = set()
@@ -154,6 +171,129 @@ class DropFoldedCode(SphinxPostTransform):
             for child in list(cell.children):
                 if drop & set(child.get("classes", [])):
                     cell.remove(child)
+
+
+#: A cell tagged so is kept in the notebook (a reader who runs it sees
+#: it) but left out of the website and the PDF: live widget cells and the
+#: sentences that talk about them ("In a running notebook ...").
+ONLY_NOTEBOOK = "only-notebook"
+_MARK_START = "book_publish:only-notebook-start"
+_MARK_END = "book_publish:only-notebook-end"
+
+
+def _patch_markdown_cells() -> None:
+    """Mark the content of Markdown cells tagged ``only-notebook``.
+
+    myst-nb renders a Markdown cell's content straight into the page and
+    forgets the cell's tags; two comment nodes around the content let
+    :class:`DropNotebookOnly` remove it."""
+    from myst_nb.core.render import MditRenderMixin
+
+    original = MditRenderMixin.render_nb_cell_markdown
+    if getattr(original, "_book_publish", False):
+        return
+
+    def render(self: Any, token: Any) -> None:
+        tags = token.meta.get("metadata", {}).get("tags", [])
+        if ONLY_NOTEBOOK not in tags:
+            original(self, token)
+            return
+        self.current_node.append(nodes.comment("", _MARK_START))
+        original(self, token)
+        self.current_node.append(nodes.comment("", _MARK_END))
+
+    render._book_publish = True  # type: ignore[attr-defined]
+    MditRenderMixin.render_nb_cell_markdown = render
+
+
+class DropNotebookOnly(SphinxPostTransform):
+    """Leave out cells tagged ``only-notebook`` (website and PDF)."""
+
+    default_priority = 4
+
+    def run(self, **kwargs: Any) -> None:
+        for cell in list(self.document.findall(nodes.container)):
+            if ("tag_" + ONLY_NOTEBOOK in cell.get("classes", [])
+                    and cell.parent is not None):
+                cell.parent.remove(cell)
+        for start in list(self.document.findall(nodes.comment)):
+            if start.astext() != _MARK_START or start.parent is None:
+                continue
+            parent = start.parent
+            i = parent.index(start)
+            end = i + 1
+            while end < len(parent) and not (
+                isinstance(parent[end], nodes.comment)
+                and parent[end].astext() == _MARK_END
+            ):
+                end += 1
+            for child in list(parent.children[i:end + 1]):
+                parent.remove(child)
+
+
+class SingleParentheses(SphinxPostTransform):
+    """``({eq}`label`)`` in the sources would print "((3.1))": the
+    equation reference brings its own parentheses, so the ones around it
+    in the text are dropped (website and PDF)."""
+
+    default_priority = 4  # before references are resolved (10)
+
+    def run(self, **kwargs: Any) -> None:
+        for ref in list(self.document.findall(addnodes.pending_xref)):
+            if ref.get("reftype") != "eq":
+                continue
+            parent = ref.parent
+            if parent is None:
+                continue
+            i = parent.index(ref)
+            if i == 0 or i + 1 >= len(parent):
+                continue
+            before, after = parent[i - 1], parent[i + 1]
+            if not (isinstance(before, nodes.Text)
+                    and isinstance(after, nodes.Text)):
+                continue
+            if before.endswith("(") and after.startswith(")"):
+                parent.replace(before, nodes.Text(str(before)[:-1]))
+                parent.replace(after, nodes.Text(str(after)[1:]))
+
+
+def _patch_latex_pagerefs() -> None:
+    """Cross-references in the PDF say where they lead.
+
+    With ``latex_show_pagerefs`` Sphinx adds ``(page 43)`` after a
+    reference's text; here it becomes ``(Chapter 5, page 43)`` or
+    ``(Section 5.2, page 44)`` through ``\bookpageref`` (defined in the
+    preamble with hyperref's ``\autoref``). A numbered reference to a
+    figure, table or equation in another chapter gets ``, page 43``."""
+    from sphinx.writers.latex import LaTeXTranslator
+
+    if getattr(LaTeXTranslator.hyperpageref, "_book_publish", False):
+        return
+
+    def hyperpageref(self: Any, id: str) -> str:
+        doc = id.split(":", 1)[0]
+        unnumbered = getattr(self.builder, "_book_unnumbered", set())
+        macro = "bookpageonly" if doc in unnumbered else "bookpageref"
+        return f"\\{macro}{{{self.idescape(id)}}}"
+
+    hyperpageref._book_publish = True  # type: ignore[attr-defined]
+    LaTeXTranslator.hyperpageref = hyperpageref
+
+    original = LaTeXTranslator.visit_number_reference
+
+    def visit_number_reference(self: Any, node: nodes.Element) -> None:
+        try:
+            original(self, node)
+        except nodes.SkipNode:
+            uri = node.get("refuri", "")
+            if not node.get("refid") and uri.startswith("%"):
+                target = uri[1:].replace("#", ":")
+                if target.split(":", 1)[0] != self.curfilestack[-1]:
+                    ref = self.idescape(target)
+                    self.body.append(f", page~\\pageref*{{{ref}}}")
+            raise
+
+    LaTeXTranslator.visit_number_reference = visit_number_reference
 
 
 def _raw_latex(text: str) -> nodes.raw:
@@ -251,6 +391,100 @@ def _latex_escape(text: str) -> str:
 
 
 # --------------------------------------------------------------------------
+# Tables (both outputs)
+
+# A cell that holds a number as the prose sets it: a sign, digits with
+# thousands separators, a decimal part, a power of ten, a unit; or a few
+# such numbers ("0.76 / 0.77", "12 (9–15)").
+_NUM = (
+    r"[~≈<>≤≥±+\-−]?\s*(?:\d[\d\u202f\u2009 ,]*(?:\.\d+)?|\.\d+)"
+    r"(?:\s*[×x]\s*10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?\s*(?:%|×|s|ms)?"
+)
+_NUMERIC = re.compile(
+    rf"^\s*{_NUM}(?:\s*(?:/|–|—|±|to)\s*{_NUM})*"
+    rf"(?:\s*[(\[]\s*{_NUM}(?:\s*(?:–|-|−|,|to)\s*{_NUM})?\s*[)\]])?"
+    r"\s*$"
+)
+_BLANK = {"", "-", "\u2013", "\u2014", "\u2212", "n/a"}
+
+
+def _cell_text(entry: nodes.Element) -> str:
+    return " ".join(entry.astext().split())
+
+
+def numeric_columns(table: nodes.table) -> list[bool]:
+    """Which columns of ``table`` hold only numbers in their body rows
+    (blank cells and dashes allowed, at least one number)."""
+    tgroup = next(table.findall(nodes.tgroup), None)
+    tbody = next(table.findall(nodes.tbody), None) if tgroup else None
+    if tbody is None:
+        return []
+    ncols = int(tgroup.get("cols", 0))
+    numeric = [True] * ncols
+    seen = [False] * ncols
+    for row in tbody.findall(nodes.row):
+        entries = [e for e in row.children if isinstance(e, nodes.entry)]
+        if len(entries) != ncols:  # spanning cells: leave the table alone
+            return [False] * ncols
+        for i, entry in enumerate(entries):
+            text = _cell_text(entry)
+            if text.lower() in _BLANK:
+                continue
+            if _NUMERIC.match(text):
+                seen[i] = True
+            else:
+                numeric[i] = False
+    return [n and s for n, s in zip(numeric, seen, strict=True)]
+
+
+def _simple(table: nodes.table) -> bool:
+    """A table that Sphinx sets with tabulary: few rows, one paragraph
+    per cell, no code, no given widths."""
+    if "colwidths-given" in table.get("classes", []):
+        return False
+    rows = list(table.findall(nodes.row))
+    if len(rows) > 30:
+        return False
+    for entry in table.findall(nodes.entry):
+        kids = list(entry.children)
+        if len(kids) > 1 or any(
+            not isinstance(k, nodes.paragraph) for k in kids
+        ):
+            return False
+    return True
+
+
+class AlignNumbers(SphinxPostTransform):
+    """Right-align the columns of a table that hold only numbers.
+
+    On the website each cell of such a column gets the class ``numeric``
+    (``_static/typography.css`` aligns it right, with tabular figures);
+    in the PDF a simple table gets a column specification with ``R``
+    for those columns (the preamble sets table figures tabular)."""
+
+    default_priority = 200
+
+    def run(self, **kwargs: Any) -> None:
+        latex = self.app.builder.format == "latex"
+        for table in list(self.document.findall(nodes.table)):
+            columns = numeric_columns(table)
+            if not any(columns):
+                continue
+            for row in table.findall(nodes.row):
+                entries = [e for e in row.children
+                           if isinstance(e, nodes.entry)]
+                for entry, num in zip(entries, columns, strict=False):
+                    if num:
+                        entry["classes"].append("numeric")
+            if latex and _simple(table) and table.parent is not None:
+                spec = "".join("R" if n else "T" for n in columns)
+                table.parent.insert(
+                    table.parent.index(table),
+                    addnodes.tabular_col_spec(spec=spec),
+                )
+
+
+# --------------------------------------------------------------------------
 # Website
 
 
@@ -313,6 +547,27 @@ def page_context(
                     "icon": "fas fa-file-pdf",
                     "label": "download-pdf-button",
                 }
+                if pagename in _numbered_chapters(app):
+                    # cut out of the book by tools/build_pdf.py
+                    name = Path(pagename).name
+                    group["buttons"].insert(i + 1, {
+                        "type": "link",
+                        "url": pathto(f"pdf/{name}.pdf", 1),
+                        "text": "chapter .pdf",
+                        "tooltip": "Download this chapter as a PDF",
+                        "icon": "fas fa-file-pdf",
+                        "label": "download-chapter-pdf-button",
+                    })
+                break
+
+
+def _numbered_chapters(app: Sphinx) -> set[str]:
+    return {
+        str(item)
+        for part in _toc_parts(app)
+        if part.numbered
+        for item in part.items
+    }
 
 
 def write_index(app: Sphinx, exception: Exception | None) -> None:
@@ -338,11 +593,188 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     )
 
 
+# --------------------------------------------------------------------------
+# Bibliography
+
+
+def _register_author_year_style() -> None:
+    """An author-year bibliography: each entry labelled as the text cites
+    it ("Haldar et al. 2019"), sorted by author and year, with the URL of
+    a web source. Registered as the pybtex style ``authoryear``."""
+    from collections import Counter
+
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.plain import Style as Plain
+    from pybtex.style.labels import BaseLabelStyle
+    from pybtex.style.sorting.author_year_title import (
+        SortingStyle as AuthorYearTitle,
+    )
+
+    def surname(person: Any) -> str:
+        return " ".join(
+            "".join(str(part) for part in person.prelast_names
+                    + person.last_names).split()
+        ).replace("{", "").replace("}", "")
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_label(self, entry: Any) -> str:
+            people = (entry.persons.get("author")
+                      or entry.persons.get("editor") or [])
+            year = entry.fields.get("year", "n.d.")
+            if not people:
+                names = entry.fields.get("title", entry.key)[:20]
+            elif len(people) == 1:
+                names = surname(people[0])
+            elif len(people) == 2:
+                names = f"{surname(people[0])} and {surname(people[1])}"
+            else:
+                names = f"{surname(people[0])} et al."
+            return f"{names} {year}"
+
+        def format_labels(self, sorted_entries: Any) -> Any:
+            labels = [self.format_label(e) for e in sorted_entries]
+            count, seen = Counter(labels), Counter()
+            for label in labels:
+                if count[label] == 1:
+                    yield label
+                else:
+                    yield label + chr(ord("a") + seen[label])
+                    seen[label] += 1
+
+    class AuthorYear(Plain):
+        default_label_style = AuthorYearLabels
+        default_sorting_style = AuthorYearTitle
+
+    for kind, name, cls in (
+        ("pybtex.style.labels", "authoryear", AuthorYearLabels),
+        ("pybtex.style.formatting", "authoryear", AuthorYear),
+    ):
+        try:
+            register_plugin(kind, name, cls)
+        except Exception:  # noqa: BLE001 - registered by an earlier build
+            pass
+
+
+def _mark_unnumbered(app: Sphinx) -> None:
+    """Remember the documents that are unnumbered chapters in the PDF
+    (the introduction and the back matter): a reference to them gives
+    the page only."""
+    unnumbered = {app.config.root_doc}
+    for part in _toc_parts(app):
+        if not part.numbered:
+            unnumbered.update(str(item) for item in part.items)
+    app.builder._book_unnumbered = unnumbered  # type: ignore[attr-defined]
+
+
+def _git(*args: str) -> str:
+    import subprocess
+
+    try:
+        return subprocess.run(
+            ["git", *args], capture_output=True, text=True, check=True,
+            cwd=Path(__file__).resolve().parents[1],
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def source_revision() -> str:
+    """The source's git revision: short hash, date, and "+ changes" when
+    the working tree differs from it."""
+    rev = _git("rev-parse", "--short=10", "HEAD")
+    if not rev:
+        return "unknown revision"
+    date = _git("log", "-1", "--format=%cd", "--date=short")
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    return f"{rev} ({date}){' + local changes' if dirty else ''}"
+
+
+def title_page(config: Any, title: str) -> str:
+    """The PDF's title page and its back (colophon), in LaTeX."""
+    esc = _latex_escape
+    plain_title = title
+    title = esc(title)
+    subtitle = esc(config.book_subtitle)
+    edition = esc(config.book_edition)
+    blurb = esc(config.book_blurb)
+    author = esc(config.author)
+    licence = esc(config.book_license)
+    revision = esc(source_revision())
+    return rf"""
+\hypersetup{{pdftitle={{{esc(plain_title)}}}}}
+\begin{{titlepage}}
+\raggedright\hyphenpenalty=10000
+\vspace*{{0.16\textheight}}
+\rule{{\textwidth}}{{2.5pt}}\par
+\vspace{{18pt}}
+{{\sffamily\bfseries\fontsize{{34}}{{40}}\selectfont {title}\par}}
+\vspace{{14pt}}
+{{\sffamily\Large {subtitle}\par}}
+\vspace{{14pt}}
+\rule{{\textwidth}}{{0.6pt}}\par
+\vspace{{28pt}}
+{{\large {author}\par}}
+\vspace{{6pt}}
+{{\normalsize {edition}\par}}
+\vfill
+\begin{{minipage}}{{0.82\textwidth}}
+\setlength{{\parskip}}{{4pt}}
+{blurb}
+\end{{minipage}}
+\vspace*{{0.06\textheight}}
+\end{{titlepage}}
+\thispagestyle{{empty}}
+\begingroup\footnotesize\raggedright
+\vspace*{{\fill}}
+\textbf{{{title}}}: {subtitle}\par
+{edition}\par\medskip
+Text \textcopyright\ {esc(config.copyright)} {author}.
+{licence}\par\medskip
+Typeset from the book's sources, revision {revision}, with Jupyter
+Book, Sphinx and XeLaTeX in TeX Gyre Pagella. Every figure, table and
+number in this book was computed by the code printed with it when the
+book was built.\par
+\endgroup
+\clearpage
+"""
+
+
+def set_latex_title(app: Sphinx) -> None:
+    """Give the PDF its title page and colophon (once the configuration
+    is complete: Jupyter Book sets the project's name late)."""
+    context = getattr(app.builder, "context", None)
+    if app.builder.format == "latex" and isinstance(context, dict):
+        # Jupyter Book passes the title as latex_documents and html_title;
+        # ``project`` is not yet set when the builder starts.
+        documents = app.config.latex_documents or []
+        title = next(
+            (t for t in (
+                documents[0][2] if documents and len(documents[0]) > 2
+                else "",
+                app.config.html_title,
+            ) if t and "not set" not in t),
+            app.config.project,
+        )
+        context["maketitle"] = title_page(app.config, title)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_pdf_name", "why-relus-die.pdf", "html")
+    app.add_config_value("book_subtitle", "", "env")
+    app.add_config_value("book_edition", "", "env")
+    app.add_config_value("book_blurb", "", "env")
+    app.add_config_value("book_license", "", "env")
+    app.connect("builder-inited", set_latex_title)
     app.add_post_transform(CheckPrintableOutputs)
     app.add_post_transform(DropFoldedCode)
     app.add_post_transform(BookStructure)
+    app.add_post_transform(AlignNumbers)
+    app.add_post_transform(DropNotebookOnly)
+    app.add_post_transform(SingleParentheses)
+    _patch_markdown_cells()
+    _register_author_year_style()
+    _patch_latex_pagerefs()
+    app.connect("builder-inited", _mark_unnumbered)
     app.connect("doctree-resolved", check_offline, priority=900)
     # after sphinx-book-theme's add_header_buttons (501)
     app.connect("html-page-context", page_context, priority=900)
