@@ -105,3 +105,49 @@ def test_markdown_roles_carry_no_format_spec():
             if cell.cell_type == "markdown":
                 bad += re.findall(r"\{glue:text\}`[^`]*:[^`]*`", cell.source)
     assert not bad, f"glue roles with a format spec: {bad[:5]}"
+
+
+def _figure_records(nb):
+    """The type-size record of relu_notes.style.image in each stored PNG."""
+    import base64
+    import io
+    import json
+
+    from PIL import Image
+
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {}).get("image/png")
+            if data is None:
+                continue
+            raw = base64.b64decode(data)
+            with Image.open(io.BytesIO(raw)) as img:
+                text = getattr(img, "text", {}).get("relu_notes")
+            yield index, json.loads(text) if text else None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_figure_type_is_large_enough(path):
+    """Tick labels at least 0.85 of the body text in print and on the web
+    (at natural size) and legends at least 10 pt in print, as recorded by
+    relu_notes.style.image (the publish tests check the shown size)."""
+    from relu_notes import style
+
+    nb = nbformat.read(path, as_version=4)
+    bad = []
+    for index, rec in _figure_records(nb):
+        if rec is None:
+            bad.append(f"cell {index}: no type record (use show())")
+            continue
+        for where in ("print", "web"):
+            ratio = rec.get(f"ticks_{where}_ratio")
+            if ratio is not None and ratio < style.MIN_TICK_RATIO:
+                bad.append(f"cell {index}: ticks {ratio:.2f} of the text "
+                           f"({where}, {rec['width_in']:.1f} in wide)")
+        if rec.get("legend_pt") is not None:
+            pt = rec["legend_pt"] * rec["print_scale"]
+            if pt < style.MIN_LEGEND_PT:
+                bad.append(f"cell {index}: legend {pt:.1f} pt in print")
+    assert not bad, f"{path.name}:\n" + "\n".join(bad)
