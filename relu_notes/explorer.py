@@ -299,8 +299,9 @@ class OutlierExplorer:
         arts = self._artists
         self._draw_state(arts, st)
         arts["title"].set_text(
-            f"{st.kind} inputs, outlier {st.size:.3g}, lr {st.lr:.3g}, "
-            f"{st.loss}"
+            f"{KIND_LABELS.get(st.kind, st.kind)} inputs, outlier "
+            f"{human_number(st.size)}, learning rate {human_number(st.lr)}, "
+            f"{LOSS_LABELS.get(st.loss, st.loss)}"
         )
         arts["text"].set_text(st.summary())
         canvas = fig.canvas
@@ -320,9 +321,11 @@ class OutlierExplorer:
                                       step=0.05, description="outlier")
         lr = widgets.FloatLogSlider(value=0.01, base=10, min=-5, max=0,
                                     step=0.1, description="lr")
-        loss = widgets.Dropdown(options=["mse", "mae", "huber"],
+        loss = widgets.Dropdown(options=[(v, k) for k, v in
+                                         LOSS_LABELS.items()],
                                 value="mse", description="loss")
-        kind = widgets.ToggleButtons(options=list(self.kinds),
+        kind = widgets.ToggleButtons(options=[(KIND_LABELS.get(k, k), k)
+                                              for k in self.kinds],
                                      description="inputs")
         image = widgets.Image(format="png")
 
@@ -366,7 +369,8 @@ class OutlierExplorer:
                 st = self.state(s, lr, loss, kind)
                 ax = axes[i, j]
                 verdict = "dead" if st.dead else "alive"
-                self.draw(ax, st, f"{kind}, size {s:g}:\n"
+                self.draw(ax, st, f"{KIND_LABELS.get(kind, kind)}, "
+                          f"size {s:g}:\n"
                           f"{st.active_after:.0%} active, {verdict}",
                           scales=False)
                 ax.title.set_fontsize(10)
