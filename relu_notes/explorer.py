@@ -589,7 +589,9 @@ border-bottom:1px solid var(--ox-line)}
 font-weight:600}
 .ox-rows caption{caption-side:top;text-align:left;color:var(--ox-muted);
 font-size:.95em}
-@media (max-width:599.98px){.ox-rows thead{display:none}
+@media (max-width:599.98px){.ox-values{grid-template-columns:1fr}
+.ox-values dt{font-size:.85em;margin-top:.25em}
+.ox-rows thead{display:none}
 .ox-rows tr{display:grid;grid-template-columns:1fr 1fr;
 border-bottom:1px solid var(--ox-line);padding:.3em 0}
 .ox-rows th,.ox-rows td{border:0;text-align:left}
