@@ -94,8 +94,11 @@ _DRIVE = """async ([n, cls, lo, hi]) => {
   const input = root.querySelector('input.' + cls);
   const t = root.oxTiming;
   const times = [], compute = [];
+  let previous = null;
   for (let i = 0; i < n; i++) {
     input.value = (lo + (hi - lo) * i / (n - 1)).toFixed(2);
+    if (input.value === previous) continue;  // snapped to the same step
+    previous = input.value;
     input.dispatchEvent(new Event('input', {bubbles: true}));
     times.push(t.last);
     compute.push(t.compute);
@@ -115,7 +118,8 @@ def explorer_timing(browser: object, url: str, events: int = 200,
     """Recompute-and-redraw time of the explorer per input event, in ms.
 
     Drags the size control, then the learning rate, through its range in
-    ``events`` input events each; the page's own clock
+    up to ``events`` input events each (one per distinct value of the
+    control); the page's own clock
     (``performance.now()``) times each update: the step, both charts and
     the table rebuilt and the layout forced; a change of learning rate
     also recomputes the critical size (a 60-step bisection) and the curve
