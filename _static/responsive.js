@@ -15,3 +15,21 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+/* A formula and the punctuation right after it stay on one line: KaTeX
+   sets formulas as inline blocks, after which a line may break, so a
+   comma could start the next line. */
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("article span.math").forEach(function (m) {
+    var next = m.nextSibling;
+    if (!next || next.nodeType !== 3) { return; }
+    var match = /^[,.;:!?)\]\u2019]+/.exec(next.data);
+    if (!match) { return; }
+    var keep = document.createElement("span");
+    keep.className = "math-nobreak";
+    m.parentNode.insertBefore(keep, m);
+    keep.appendChild(m);
+    keep.appendChild(document.createTextNode(match[0]));
+    next.data = next.data.slice(match[0].length);
+  });
+});
