@@ -2,7 +2,8 @@
 
 Usage: ``make bench`` (or ``.venv/bin/python benchmarks/run.py``). Options:
 ``--quick`` skips the cold build, the rebuild and the test command, which
-take minutes; ``--only NAME`` runs one micro-benchmark.
+take minutes; ``--only NAME`` runs one micro-benchmark (``--only web``: the
+website rows alone).
 
 Rows:
 
@@ -10,6 +11,11 @@ Rows:
   start included), target at most 5 s;
 - the micro-benchmarks registered in :mod:`micro` (vectorised sweeps,
   explorer latency, training runs), each with its own target;
+- when the website is built (``_build/html``), in Chromium: each page's
+  weight on a first visit (KB as served and gzipped; budget
+  ``web_metrics.PAGE_BUDGET_GZ_KB`` gzipped) and the outlier explorer's
+  recompute-and-redraw time per input event (goal: one frame, 16 ms),
+  dragging the size and the learning rate;
 - the cold book build (target 60 s), the rebuild with nothing changed, the
   PDF built right after it (``tools/build_pdf.py``, reusing the HTML
   build's executed notebooks; target 60 s), and the whole ``make test``
@@ -34,6 +40,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import micro  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tests" / "publish"))
+import web_metrics  # noqa: E402
+
 
 def time_notebook(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
@@ -55,6 +64,50 @@ def time_command(cmd: list[str], cwd: Path) -> float:
         stderr=subprocess.DEVNULL,
     )
     return time.perf_counter() - start
+
+
+def web_rows(site: Path) -> list[tuple[str, str, str, bool | None]]:
+    """Page weights and the explorer's time per input event."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "tests" / "publish"))
+    from book_sources import pages
+
+    budget = web_metrics.PAGE_BUDGET_GZ_KB
+    rows = []
+    with web_metrics.serve(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=web_metrics.CHROMIUM,
+            args=web_metrics.CHROMIUM_ARGS,
+        )
+        try:
+            for page in pages():
+                w = web_metrics.page_weight(browser, f"{base}/{page.html}")
+                gz = w["gz"] / 1024
+                rows.append((
+                    f"page weight {page.docname}",
+                    f"{w['raw'] / 1024:.0f} KB ({gz:.0f} KB gzipped, "
+                    f"{w['requests']} files)",
+                    f"<= {budget} KB gzipped", gz <= budget,
+                ))
+            t = web_metrics.explorer_timing(
+                browser, f"{base}/{web_metrics.EXPLORER_PAGE}")
+            frame = web_metrics.FRAME_MS
+            for control, name in (("size", "outlier size"),
+                                  ("lr", "learning rate")):
+                got = t[control]
+                # performance.now() ticks in 0.1 ms steps in Chromium
+                c = got["compute_median"]
+                arith = f"{c:.1f} ms" if c >= 0.1 else "under 0.1 ms"
+                rows.append((
+                    f"explorer: one input event ({name})",
+                    f"{got['median']:.1f} ms median, {got['p95']:.1f} ms "
+                    f"p95 (arithmetic {arith})",
+                    f"<= {frame:.0f} ms", got["median"] <= frame,
+                ))
+        finally:
+            browser.close()
+    return rows
 
 
 def main() -> None:
@@ -81,6 +134,11 @@ def main() -> None:
         for row in bench():
             add(*row)
 
+    site = ROOT / "_build" / "html"
+    if args.only in (None, "web") and (site / "index.html").exists():
+        for row in web_rows(site):
+            add(*row)
+
     if not args.quick and args.only is None:
         jb = str(ROOT / ".venv" / "bin" / "jupyter-book")
         with tempfile.TemporaryDirectory() as tmp:
@@ -103,7 +161,7 @@ def main() -> None:
         add("make test (whole)", f"{t:.1f} s", "<= 180 s", t <= 180)
 
     width = max(len(r[0]) for r in rows)
-    print(f"\n| {'what':<{width}} | time | target | |")
+    print(f"\n| {'what':<{width}} | measured | target | |")
     print(f"| {'-' * width} | --- | --- | --- |")
     for name, value, target, verdict in rows:
         print(f"| {name:<{width}} | {value} | {target} | {verdict} |")

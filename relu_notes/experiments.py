@@ -21,13 +21,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from relu_notes import optim
-from relu_notes._validate import as_float_array, check_count
 from relu_notes.bias_init import data_dependent_biases
 from relu_notes.listings import FEATURES, make_listings
 from relu_notes.mlp import MLP, forward_arrays
+from relu_notes.seedstats import bootstrap_interval
 from relu_notes.train import History, train, train_stacked
 from relu_notes.transforms import FeatureTransform
 
@@ -417,61 +417,3 @@ def step_log(setup: Setup, seeds: Iterable[int]) -> StepLog:
         first_layer_update=np.stack(first, axis=1),
         histories=histories,
     )
-
-
-def bootstrap_interval(
-    values: ArrayLike,
-    statistic: str = "mean",
-    level: float = 0.9,
-    num_resamples: int = 2000,
-    seed: int = 0,
-) -> tuple[float, float, float]:
-    """A statistic of per-seed results and its bootstrap interval.
-
-    The finite entries of ``values`` (one per seed; NaN marks a diverged
-    run and is left out) are resampled with replacement
-    ``num_resamples`` times; the interval holds the central ``level`` of
-    the resampled statistics (percentile bootstrap). Two remedies whose
-    intervals do not overlap differ by more than the spread between
-    seeds explains. Used for the remedies table of *What prevents dead
-    units, measured* (``chapters/preventing-dead-units.ipynb``).
-
-    Parameters
-    ----------
-    values : array_like, shape (n,)
-        One result per seed.
-    statistic : {"mean", "median"}
-    level : float
-        In (0, 1).
-    num_resamples : int
-        At least 1.
-    seed : int
-        Seed of the resampling.
-
-    Returns
-    -------
-    (estimate, low, high) : tuple of float
-        The statistic of the finite values and its interval; all NaN if
-        no value is finite.
-    """
-    v = as_float_array(values, "values")
-    if v.ndim != 1:
-        raise ValueError(f"values must be one-dimensional, got {v.shape}")
-    if statistic not in ("mean", "median"):
-        raise ValueError(
-            f"statistic must be 'mean' or 'median', got {statistic!r}"
-        )
-    level = float(level)
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"level must be in (0, 1), got {level!r}")
-    num_resamples = check_count(num_resamples, "num_resamples", 1)
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        return (np.nan, np.nan, np.nan)
-    stat = np.mean if statistic == "mean" else np.median
-    rng = np.random.default_rng(seed)
-    resampled = v[rng.integers(0, v.size, (num_resamples, v.size))]
-    low, high = np.quantile(
-        stat(resampled, axis=1), [(1 - level) / 2, (1 + level) / 2]
-    )
-    return (float(stat(v)), float(low), float(high))

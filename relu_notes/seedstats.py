@@ -1,13 +1,16 @@
-"""Intervals over seeds: how far a mean measured over a few random seeds
-can be trusted.
+"""Intervals over seeds: how far a mean or median measured over a few
+random seeds can be trusted.
 
-Used in the chapter *Hidden units in a ranking network*
-(``chapters/hidden-units-in-a-ranking-network.ipynb``), where every
-comparison is drawn between means over ten or more seeds.
+Used wherever Part IV draws a comparison between settings, first in
+*What prevents dead units, measured*
+(``chapters/preventing-dead-units.ipynb``) and *Hidden units in a ranking
+network* (``chapters/hidden-units-in-a-ranking-network.ipynb``).
 
-:func:`mean_interval` gives the mean over seeds and a percentile bootstrap
-interval for it: the seeds are resampled with replacement many times, and
-the interval holds the central ``level`` share of the resampled means. It
+:func:`bootstrap_interval` gives the mean or median over seeds and a
+percentile bootstrap interval for it: the seeds are resampled with
+replacement many times, and the interval holds the central ``level``
+share of the resampled statistics; :func:`mean_interval` is the same for
+the mean, for at least two finite seeds. It
 needs no assumption about the shape of the distribution (dead fractions
 are bounded and often skewed), and it is deterministic, since the
 resampling generator is seeded.
@@ -18,9 +21,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from relu_notes._validate import as_finite_array, check_count
+from relu_notes._validate import as_finite_array, as_float_array, check_count
 
-__all__ = ["mean_interval"]
+__all__ = ["bootstrap_interval", "mean_interval"]
 
 
 def mean_interval(
@@ -58,13 +61,63 @@ def mean_interval(
         raise ValueError(
             f"values must hold at least two seeds, got {v.size}"
         )
+    num_resamples = check_count(num_resamples, "num_resamples", 100)
+    return bootstrap_interval(v, "mean", level, num_resamples, seed)
+
+
+def bootstrap_interval(
+    values: ArrayLike,
+    statistic: str = "mean",
+    level: float = 0.9,
+    num_resamples: int = 2000,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """A statistic of per-seed results and its bootstrap interval.
+
+    The finite entries of ``values`` (one per seed; NaN marks a diverged
+    run and is left out) are resampled with replacement
+    ``num_resamples`` times; the interval holds the central ``level`` of
+    the resampled statistics (percentile bootstrap). Two remedies whose
+    intervals do not overlap differ by more than the spread between
+    seeds explains. Used for the remedies table of *What prevents dead
+    units, measured* (``chapters/preventing-dead-units.ipynb``).
+
+    Parameters
+    ----------
+    values : array_like, shape (n,)
+        One result per seed.
+    statistic : {"mean", "median"}
+    level : float
+        In (0, 1).
+    num_resamples : int
+        At least 1.
+    seed : int
+        Seed of the resampling.
+
+    Returns
+    -------
+    (estimate, low, high) : tuple of float
+        The statistic of the finite values and its interval; all NaN if
+        no value is finite.
+    """
+    v = as_float_array(values, "values")
+    if v.ndim != 1:
+        raise ValueError(f"values must be one-dimensional, got {v.shape}")
+    if statistic not in ("mean", "median"):
+        raise ValueError(
+            f"statistic must be 'mean' or 'median', got {statistic!r}"
+        )
     level = float(level)
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
-    num_resamples = check_count(num_resamples, "num_resamples", 100)
+    num_resamples = check_count(num_resamples, "num_resamples", 1)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return (np.nan, np.nan, np.nan)
+    stat = np.mean if statistic == "mean" else np.median
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, v.size, size=(num_resamples, v.size))
-    means = v[idx].mean(axis=1)
-    tail = 50.0 * (1.0 - level)
-    lo, hi = np.percentile(means, [tail, 100.0 - tail])
-    return float(v.mean()), float(lo), float(hi)
+    resampled = v[rng.integers(0, v.size, (num_resamples, v.size))]
+    low, high = np.quantile(
+        stat(resampled, axis=1), [(1 - level) / 2, (1 + level) / 2]
+    )
+    return (float(stat(v)), float(low), float(high))

@@ -1,12 +1,14 @@
-"""relu_notes.explorer: state, update latency path, player, figures."""
+"""relu_notes.explorer: state, update latency path, page face, figures."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
 
 from relu_notes import data
-from relu_notes.explorer import OutlierExplorer, Setup
+from relu_notes.explorer import OutlierExplorer, Setup, human_number
 from relu_notes.neuron import Neuron
 
 
@@ -37,11 +39,51 @@ def test_update_returns_png(explorer):
     assert explorer.update(5.0, 0.1) != png
 
 
-def test_player_and_small_multiples(explorer):
-    html = explorer.player_html(np.logspace(0, 3, 4), 0.01, uid="p1")
-    assert 'id="p1"' in html and "__" not in html.replace("__init", "")
+def test_page_html_and_small_multiples(explorer):
+    html = explorer.page_html(uid="p1", size=100.0, lr=0.1, loss="mae",
+                              kind="zero_mean")
+    assert 'id="p1"' in html and "__" not in html
+    assert 'value="2.00"' in html and 'value="-1.0"' in html
+    assert 'value="mae" checked' in html and "zero-mean" in html
+    # the JSON never closes the script element it sits in
+    start = html.index('class="ox-data">') + len('class="ox-data">')
+    payload = html[start:html.index("</script>", start)]
+    assert "<" not in payload
+    data_ = json.loads(payload)
+    assert data_["kinds"] == ["nonnegative", "zero_mean"]
+    assert len(data_["setups"]["zero_mean"]["X"]) == 60
     fig = explorer.small_multiples([1.0, 100.0], 0.01)
     assert len(fig.axes) == 4
+
+
+def test_page_data_rounds_and_highlights(explorer):
+    d = explorer.page_data(digits=3)
+    w = d["setups"]["nonnegative"]["w"]
+    assert w == [0.8, 0.5, -0.4]
+    x0 = d["setups"]["nonnegative"]["X"][0]
+    assert all(len(f"{abs(v):.3g}") <= 5 for v in x0)
+    assert all(1 <= len(rows) <= 3 for rows in d["highlight"])
+    with pytest.raises(ValueError, match="digits"):
+        explorer.page_data(digits=1)
+
+
+@pytest.mark.parametrize("value, text", [
+    (0.0, "0"), (-15.71, "\u221215.7"), (15899.6, "1.59 \u00d7 10\u2074"),
+    (0.5, "0.500"), (100.0, "100"), (999.6, "1.00 \u00d7 10\u00b3"),
+    (0.0123, "0.0123"), (3.16e-3, "3.16 \u00d7 10\u207b\u00b3"),
+    (-2e12, "\u22122.00 \u00d7 10\u00b9\u00b2"), (np.inf, "\u221e"),
+])
+def test_human_number(value, text):
+    assert human_number(value) == text
+
+
+def test_page_html_bad_input(explorer):
+    with pytest.raises(ValueError, match="uid must be an HTML id"):
+        explorer.page_html(uid='x" onload="alert(1)')
+    with pytest.raises(ValueError, match="unknown loss"):
+        explorer.page_html(loss="hinge")
+    with pytest.raises(ValueError, match="size .* must be a positive"):
+        explorer.page_html(size=-1.0)
 
 
 def test_bad_input(explorer):

@@ -66,10 +66,7 @@ class Page:
         directives in the Markdown."""
         count = 0
         for text in self.markdown:
-            count += sum(
-                1 for line in text.splitlines()
-                if _FIGURE_DIRECTIVE.match(line)
-            )
+            count += _figure_directives(text)
         if self.is_notebook:
             for cell in _cells(self.path):
                 if cell["cell_type"] != "code":
@@ -93,6 +90,27 @@ class Page:
             for c in _cells(self.path) if c["cell_type"] == "code"
             for out in c.get("outputs", [])
         )
+
+
+_ONLY_HTML = re.compile(r"^\s*(`{3,}|:{3,})\s*\{only\}\s*html\s*$")
+
+
+def _figure_directives(text: str) -> int:
+    """Figure directives in Markdown, except those inside an
+    ``{only} html`` block (figures of the website alone: the PDF shows
+    them as another figure or not at all)."""
+    count, closing = 0, None
+    for line in text.splitlines():
+        if closing is not None:
+            if line.strip() == closing:
+                closing = None
+            continue
+        only = _ONLY_HTML.match(line)
+        if only:
+            closing = only.group(1)
+        elif _FIGURE_DIRECTIVE.match(line):
+            count += 1
+    return count
 
 
 @cache

@@ -23,13 +23,14 @@ from book_sources import PDF_NAME, Page, pages
 
 EXPLORER_FACES = ".text_html:has(input[type=range]), .explorer-face"
 
-# Raw TeX that MathJax should have typeset. Code is not searched.
+# Raw TeX that should have been typeset at build time (KaTeX). Code is
+# not searched.
 RAW_TEX = ("$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "\\frac")
 
 _PROSE_TEXT = """() => {
   const root = document.querySelector('article') || document.body;
   const copy = root.cloneNode(true);
-  copy.querySelectorAll('pre, code, script, style, mjx-container, textarea,'
+  copy.querySelectorAll('pre, code, script, style, .katex, textarea,'
                         + ' svg, .highlight').forEach(e => e.remove());
   return copy.textContent;
 }"""
@@ -51,7 +52,7 @@ _FIGURES = """() => [...document.querySelectorAll('article figure')]
 }))"""
 
 _MATH = """() => [...document.querySelectorAll('.math')].map(m => ({
-  rendered: !!m.querySelector('mjx-container'),
+  rendered: !!m.querySelector('.katex math, .katex .katex-html'),
   text: m.textContent.slice(0, 60),
 }))"""
 
@@ -92,12 +93,8 @@ class Visit:
             self.problems.append(f"request to another host: {url}")
 
     def wait_for_math(self) -> None:
-        if self.page.locator(".math").count() == 0:
-            return
-        self.page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup"
-            ".promise", timeout=15_000)
-        self.page.evaluate("() => MathJax.startup.promise.then(() => 1)")
+        """The mathematics is typeset at build time: only its fonts load."""
+        self.page.evaluate("() => document.fonts.ready.then(() => 1)")
 
     def wait_for_images(self) -> None:
         self.page.wait_for_function(
@@ -126,7 +123,7 @@ def visit(browser, site_url):
 def _check_math(v: Visit) -> list[str]:
     v.wait_for_math()
     bad = [
-        f"math not rendered by MathJax: {m['text']!r}"
+        f"math not typeset (no KaTeX output): {m['text']!r}"
         for m in v.page.evaluate(_MATH) if not m["rendered"]
     ]
     prose = v.page.evaluate(_PROSE_TEXT)
