@@ -363,8 +363,11 @@ def image(fig) -> tuple[bytes, dict[str, Any]]:
             f"image() needs a matplotlib Figure, got {type(fig).__name__}"
         )
     buf = io.BytesIO()
+    # A narrow margin round the cropped content: matplotlib's default
+    # (0.1 in each side) would make a wide figure wider than the print
+    # line, which then scales its type below the minimums.
     fig.savefig(buf, format="png", dpi=SAVE_DPI, bbox_inches="tight",
-                facecolor="white")
+                pad_inches=0.04, facecolor="white")
     png = buf.getvalue()
     sizes = type_sizes(fig)  # after drawing: layout is final
     width_px = struct.unpack(">I", png[16:20])[0]  # from the IHDR chunk
