@@ -22,8 +22,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from relu_notes._validate import as_finite_array, as_float_array, check_count
+from relu_notes.book import number
 
-__all__ = ["bootstrap_interval", "mean_interval"]
+__all__ = ["bootstrap_interval", "interval_text", "mean_interval"]
 
 
 def mean_interval(
@@ -121,3 +122,33 @@ def bootstrap_interval(
         stat(resampled, axis=1), [(1 - level) / 2, (1 + level) / 2]
     )
     return (float(stat(v)), float(low), float(high))
+
+
+def interval_text(
+    values: ArrayLike, scale: float = 1.0, fmt: str = ".1f"
+) -> str:
+    """``"mean [low, high]"`` for a table cell: the mean over seeds and its
+    90 % bootstrap interval (:func:`bootstrap_interval`; diverged runs,
+    marked NaN, left out), each formatted by
+    :func:`relu_notes.book.number`.
+
+    Parameters
+    ----------
+    values : array_like, shape (num_seeds,)
+        One result per seed.
+    scale : float
+        Multiplies the values first (100 for percentages).
+    fmt : str
+        Number format of all three numbers.
+
+    Returns
+    -------
+    str
+        With no-break spaces, so a table cell does not wrap inside it;
+        ``"–"`` when no run finished.
+    """
+    m, lo, hi = bootstrap_interval(np.asarray(values, dtype=float) * scale)
+    if not np.isfinite(m):
+        return "\u2013"
+    m, lo, hi = (number(v, fmt) for v in (m, lo, hi))
+    return f"{m}\u00a0[{lo},\u00a0{hi}]"

@@ -49,3 +49,16 @@ def test_higher_level_is_wider():
 def test_bad_input(args, kw, match):
     with pytest.raises(ValueError, match=match):
         mean_interval(*args, **kw)
+
+
+def test_interval_text():
+    from relu_notes.seedstats import bootstrap_interval, interval_text
+
+    v = [0.1, 0.2, 0.4, 0.3]
+    m, lo, hi = bootstrap_interval(np.asarray(v) * 100)
+    text = interval_text(v, 100, ".1f")
+    assert text == f"{m:.1f}\u00a0[{lo:.1f},\u00a0{hi:.1f}]"
+    assert interval_text([np.nan, np.nan]) == "\u2013"
+    assert interval_text([-2.0, -2.0], fmt=".0f") == (
+        "\u22122\u00a0[\u22122,\u00a0\u22122]"
+    )
