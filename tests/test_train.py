@@ -128,7 +128,7 @@ def test_divergence_is_flagged_not_nan():
         ({"clip_norm": -1.0}, "clip_norm"),
         ({"loss": "l1"}, "unknown loss 'l1'"),
         ({"X_val": np.ones((2, 3))}, "both X_val and Y_val"),
-        ({"X_val": np.ones((2, 4)), "Y_val": np.ones(2)}, "X must have"),
+        ({"X_val": np.ones((2, 4)), "Y_val": np.ones(2)}, "X_val must have"),
     ],
 )
 def test_bad_arguments(kwargs, match):
