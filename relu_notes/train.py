@@ -36,7 +36,7 @@ from relu_notes._validate import (
     check_positive,
 )
 from relu_notes.mlp import MLP, backward_arrays, forward_arrays
-from relu_notes.optim import Optimizer, clip_grad_norm
+from relu_notes.optim import Optimizer, clip_grad_norm, global_norm
 
 __all__ = ["History", "train", "train_stacked"]
 
@@ -434,9 +434,14 @@ def train_stacked(
                     dW[diverged] = 0.0
                     db[diverged] = 0.0
             if clip_norm is not None:
-                sq = sum(np.sum(dW * dW, axis=(-2, -1)) + np.sum(db * db, -1)
-                         for dW, db in grads)
+                with np.errstate(over="ignore"):
+                    sq = sum(np.sum(dW * dW, axis=(-2, -1))
+                             + np.sum(db * db, -1) for dW, db in grads)
                 norm = np.sqrt(sq)
+                for j in np.flatnonzero(~np.isfinite(norm)):
+                    # finite gradients whose squares overflow
+                    norm[j] = global_norm([(dW[j], db[j])
+                                           for dW, db in grads])
                 scale = np.where(norm > clip_norm,
                                  clip_norm / np.where(norm > 0, norm, 1.0),
                                  1.0)
