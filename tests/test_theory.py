@@ -130,9 +130,9 @@ def test_latch():
     [
         (lambda: theory.narrow_window_width("x"), "w must be a real"),
         (lambda: theory.narrow_window_width(np.nan), "NaN"),
-        (lambda: theory.relu_mean_square(0, 2.0), "depth must be >= 1"),
+        (lambda: theory.relu_mean_square(0, 2.0), "depth must hold whole"),
         (lambda: theory.relu_mean_square(1, -1.0), "gain must be"),
-        (lambda: theory.born_dead_probability(0, 3), "width must be"),
+        (lambda: theory.born_dead_probability(0, 3), "width must hold"),
         (lambda: theory.depth_to_die(3, p=1.0), "p must be in"),
         (lambda: theory.first_dead_layer(0, 3, [[1.0]], 10), ">= 1"),
         (lambda: theory.first_dead_layer(2, 3, [1.0], 10), "dimension"),
