@@ -23,6 +23,7 @@ meaning as well as colour.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 from dataclasses import dataclass
@@ -36,7 +37,15 @@ from matplotlib.ticker import NullLocator
 from numpy.typing import NDArray
 
 from relu_notes import style
-from relu_notes._validate import check_choice, check_positive
+from relu_notes._validate import (
+    as_finite_array,
+    check_choice,
+    check_count,
+    check_finite_scalar,
+    check_html_id,
+    check_index,
+    check_positive,
+)
 from relu_notes.data import outlier_example
 from relu_notes.neuron import Neuron
 
@@ -66,6 +75,21 @@ class Setup:
     x: Array
     y_o: float
     feature: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.neuron, Neuron):
+            raise ValueError(
+                f"neuron must be a Neuron, got {type(self.neuron).__name__}"
+            )
+        self.neuron._check_inputs(self.X)
+        x = as_finite_array(self.x, "x", ndim=1)
+        if x.size != self.neuron.d:
+            raise ValueError(
+                f"x has {x.size} entries; the neuron has {self.neuron.d} "
+                "weights"
+            )
+        check_finite_scalar(self.y_o, "y_o")
+        check_index(self.feature, "feature", self.neuron.d)
 
 
 @dataclass(frozen=True)
@@ -120,6 +144,12 @@ class OutlierExplorer:
     def __init__(self, setups: dict[str, Setup]) -> None:
         if not setups:
             raise ValueError("setups is empty; give at least one kind")
+        for k, s in dict(setups).items():
+            if not isinstance(k, str) or not isinstance(s, Setup):
+                raise ValueError(
+                    "setups must map input kinds (str) to Setup, got "
+                    f"{k!r}: {type(s).__name__}"
+                )
         self.setups = dict(setups)
         self._z_before = {
             k: s.neuron.pre_activation(s.X) for k, s in self.setups.items()
@@ -140,8 +170,9 @@ class OutlierExplorer:
         kind = kind or self.kinds[0]
         check_choice(kind, "input kind", self.kinds)
         lr = check_positive(lr, "lr (the learning rate)")
+        size = check_finite_scalar(size, "size")
         s = self.setups[kind]
-        x_o = outlier_example(s.x, s.feature, float(size))
+        x_o = outlier_example(s.x, s.feature, size)
         after = s.neuron.step(x_o[None, :], [s.y_o], lr, loss)
         _, _, db = s.neuron.loss_and_grads(x_o[None, :], [s.y_o], loss)
         return OutlierState(
@@ -298,6 +329,7 @@ class OutlierExplorer:
         and the margins are fixed (no layout engine): drawing it costs
         little more than drawing its markers.
         """
+        sizes = _sizes(sizes)
         nr, nc = len(self.kinds), len(sizes)
         # Sized so that the page shows it near its natural size: the
         # fonts then read like those of the book's other figures.
@@ -341,9 +373,13 @@ class OutlierExplorer:
         the page only draws the stored pre-activations on a ``<canvas>``
         with a few lines of JavaScript, so it needs no kernel and no
         network. ``rows`` ordinary rows per input kind are shown.
+        ``uid`` is the HTML id of the player (letters, digits, '-', '_');
+        everything written into the page is escaped.
         """
+        uid = html.escape(check_html_id(uid), quote=True)
+        rows = check_count(rows, "rows", 1)
         frames = []
-        for s in np.asarray(sizes, dtype=np.float64):
+        for s in _sizes(sizes):
             per_kind = {}
             for kind in self.kinds:
                 st = self.state(float(s), lr, loss, kind)
@@ -362,10 +398,21 @@ class OutlierExplorer:
             "lr": lr, "loss": loss,
             "alive": style.ALIVE, "dead": style.DEAD,
         }, separators=(",", ":"))
+        # JSON inside <script>: "</script>" in a string must not end it
+        payload = (payload.replace("<", "\\u003c").replace(">", "\\u003e")
+                   .replace("&", "\\u0026"))
         return (_PLAYER_TEMPLATE
                 .replace("__UID__", uid)
                 .replace("__DATA__", payload)
                 .replace("__LAST__", str(len(frames) - 1)))
+
+
+def _sizes(sizes) -> Array:
+    """Outlier sizes as a non-empty 1-d array of finite numbers."""
+    sizes = as_finite_array(sizes, "sizes", ndim=1)
+    if sizes.size == 0:
+        raise ValueError("sizes is empty; give at least one outlier size")
+    return sizes
 
 
 _PLAYER_TEMPLATE = r"""

@@ -67,8 +67,10 @@ def init_std(init: str | float, n_in: int, n_out: int) -> float:
     init : {"he", "glorot", "lecun"} or float
         A scheme's name, or the standard deviation itself (>= 0).
     n_in, n_out : int
-        Fan-in and fan-out of the layer.
+        Fan-in and fan-out of the layer (>= 1).
     """
+    n_in = check_count(n_in, "n_in", 1)
+    n_out = check_count(n_out, "n_out", 1)
     if isinstance(init, str):
         check_choice(init, "init", tuple(INITS))
         return INITS[init](n_in, n_out)
