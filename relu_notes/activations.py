@@ -242,9 +242,15 @@ def sigmoid(x: ArrayLike) -> Array:
 
 
 def sigmoid_grad(x: ArrayLike) -> Array:
-    """Derivative of :func:`sigmoid`, ``s(x) * (1 - s(x))``; at most 1/4."""
-    s = sigmoid(x)
-    return np.asarray(s * (1.0 - s))
+    """Derivative of :func:`sigmoid`, ``s(x) * (1 - s(x))``; at most 1/4.
+
+    Computed as ``e / (1 + e)**2`` with ``e = exp(-|x|)``: the product
+    form loses every digit in the tails (``1 - s`` is 0 once ``s`` rounds
+    to 1, near ``x = 37``), this form keeps full relative accuracy.
+    """
+    x = as_float_array(x)
+    e = np.exp(-np.abs(x))
+    return _out(e / ((1.0 + e) * (1.0 + e)), x)
 
 
 def tanh(x: ArrayLike) -> Array:
@@ -254,9 +260,15 @@ def tanh(x: ArrayLike) -> Array:
 
 
 def tanh_grad(x: ArrayLike) -> Array:
-    """Derivative of :func:`tanh`, ``1 - tanh(x)**2``; at most 1."""
-    t = tanh(x)
-    return np.asarray(1.0 - t * t)
+    """Derivative of :func:`tanh`, ``1 - tanh(x)**2``; at most 1.
+
+    Computed as ``4 e / (1 + e)**2`` with ``e = exp(-2|x|)`` (the same
+    number, ``1 / cosh(x)**2``), which keeps full relative accuracy in the
+    tails where ``1 - tanh(x)**2`` cancels to 0 (from ``|x|`` near 19).
+    """
+    x = as_float_array(x)
+    e = np.exp(-2.0 * np.abs(x))
+    return _out(4.0 * e / ((1.0 + e) * (1.0 + e)), x)
 
 
 #: Each activation's name mapped to the pair (function, derivative).
