@@ -156,7 +156,7 @@ def test_experiment_runs_are_reproducible_and_remedies_apply():
                           loss="huber", transform="log_median"), [0, 1])
     assert s.dead.shape == (2,) and s.num_diverged == 0
     assert np.all(np.isfinite(s.val_mse))
-    assert isinstance(Setup(), Setup)
+    assert Setup() == BASELINE and BASELINE.loss == "mse"
     h3, net, X = run_with_network(small, 3)
     np.testing.assert_array_equal(h3.train_loss, h1.train_loss)
     assert X.shape == (64, 6) and net.sizes == [6, 32, 32, 1]
