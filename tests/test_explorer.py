@@ -51,3 +51,18 @@ def test_bad_input(explorer):
         explorer.state(1.0, 0.0)
     with pytest.raises(ValueError, match="setups is empty"):
         OutlierExplorer({})
+
+
+def test_player_html_escapes_what_it_writes():
+    X, y = data.make_data(20, [0.8, 0.5, -0.4], 0.2, "zero_mean", rng=1)
+    evil = '</script><script>alert("kind")</script>'
+    ex = OutlierExplorer({evil: Setup(Neuron([0.8, 0.5, -0.4], 0.2), X,
+                                      X[0], y[0])})
+    html = ex.player_html([1.0, 10.0], 0.01, uid="safe-id")
+    # the kind's name reaches the page only inside the JSON, escaped
+    assert "alert" in html and "<script>alert" not in html
+    assert html.count("</script>") == 1  # the player's own
+    assert html.count("<script>") == 1
+    for uid in ['x" onload="alert(1)', "a<b", "a b", "", "1st"]:
+        with pytest.raises(ValueError, match="uid must be"):
+            ex.player_html([1.0], 0.01, uid=uid)
