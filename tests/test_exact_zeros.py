@@ -277,3 +277,23 @@ def test_first_dead_layer_with_z_exactly_zero():
     # is dead at its first layer
     first = theory.first_dead_layer(2, 3, [[0.0]], 50, seed=0)
     np.testing.assert_array_equal(first, 1)
+
+
+def test_outlier_step_that_lands_exactly_on_zero():
+    # w = 1, b = 0, rows x = 0 and 2; outlier x_o = 1.5 with target 0 and
+    # the MAE loss (g = 1), lr = 0.5: w' = 0.25, b' = -0.5, so
+    # z'(2) = 0.5 - 0.5 = 0 exactly: dead
+    from relu_notes import outlier
+
+    n = Neuron([1.0], 0.0)
+    X = np.array([[0.0], [2.0]])
+    z_after = outlier.pre_activation_after(n, X, [1.5], 0.0, 0.5, "mae")
+    np.testing.assert_array_equal(z_after, [-0.5, 0.0])
+    dead = outlier.dead_after_steps(n, X, [1.0], 0.0, 0, [1.4, 1.5, 1.6],
+                                    0.5, "mae")
+    np.testing.assert_array_equal(dead, [False, True, True])
+    # bias part only: z' = z - lr * g = [0, 2] - 2 = [-2, 0] whatever the
+    # size, so every size kills and the smallest one is returned
+    crit = outlier.critical_size(n, X, [1.0], 0.0, 0, [2.0, 1.5], "mae",
+                                 part="bias", bounds=(0.5, 100.0))
+    np.testing.assert_array_equal(crit, [0.5, np.inf])
