@@ -126,8 +126,7 @@ for nm in sorted(act.ACTIVATIONS):
              raise_("real number"))
         case(f"{fn.__name__}-empty", lambda fn=fn: fn([]), FINITE)
         case(f"{fn.__name__}-huge", lambda fn=fn: fn([1e308, -1e308]),
-             FINITE if fn.__name__.endswith("grad") else
-             ("finite-or-limit", ""))
+             FINITE)
 case("activations.get-unknown", lambda: act.get("swish"),
      raise_("unknown activation 'swish'"))
 case("activations.get-none", lambda: act.get(None),
@@ -874,11 +873,9 @@ def test_bad_input(call, expect):
     elif kind == "overflow":
         with pytest.raises(OverflowError, match=regex):
             call()
-    elif kind == "finite":
+    else:
+        assert kind == "finite"
         assert _all_finite(call())
-    else:  # an activation at +-1e308: the limit or a finite value
-        value = np.asarray(call())
-        assert not np.isnan(value).any()
 
 
 def test_case_count(capsys):
