@@ -260,6 +260,9 @@ case("loss_and_grads_many-slope-nan",
 case("loss_and_grads_many-slope-shape",
      lambda: sweep.loss_and_grads_many(WM, BM, X3, Y3, slope=[0.1] * 3),
      raise_("slope has shape"))
+case("loss_and_grads_many-slope-one",
+     lambda: sweep.loss_and_grads_many(WM, BM, X3, Y3, slope=1.0),
+     raise_(r"slope must be in \[0, 1\)"))
 case("step_many-lr-neg", lambda: sweep.step_many(WM, BM, X3, Y3, -0.1),
      raise_("lr"))
 case("step_many-lr-shape",

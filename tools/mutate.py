@@ -157,6 +157,20 @@ MUTANTS: list[tuple[str, str, str, str]] = [
     ("optim.py", "scale = min(1.0, max_norm / norm) if norm > 0 else 1.0",
      "scale = max_norm / norm if norm > 0 else 1.0",
      "clip_grad_norm also lengthens short gradients"),
+    # -- the overflow guards and checks of issue 9
+    ("optim.py", "need = np.maximum(k, np.frexp(g)[1] - 500)",
+     "need = np.maximum(k, np.frexp(g)[1] - 600)",
+     "Adam: scaled gradient still overflows when squared"),
+    ("_validate.py", "return float(np.float64(big) * math.sqrt(total))",
+     "return math.sqrt(total)", "scaled norm not scaled back"),
+    ("transforms.py", "std[j] = col.std() * big", "std[j] = col.std()",
+     "z-score near 1e300: standard deviation not scaled back"),
+    ("train.py", 'Y_val = net._checked_y(Y_val, X_val.shape[0], "Y_val")',
+     'Y_val = np.asarray(Y_val, dtype=float)',
+     "validation targets not checked"),
+    ("explorer.py", r'payload = (payload.replace("<", "\\u003c")',
+     'payload = (payload.replace("</", "</")',
+     "player: '<' written into the script unescaped"),
 ]
 
 
