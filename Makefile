@@ -13,7 +13,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
 .PHONY: help venv book pdf test lint pytest book-strict publish-check lab \
-        execute bench clean
+        execute bench mutate clean
 
 help:
 	@echo "make book   set up .venv and build the website in _build/html"
@@ -24,6 +24,7 @@ help:
 	@echo "make lab    open the chapters in JupyterLab"
 	@echo "make execute re-run every notebook in place (after editing code)"
 	@echo "make bench  print the timing table (benchmarks/run.py)"
+	@echo "make mutate mutation testing of the unit tests (tools/mutate.py)"
 
 venv: $(STAMP)
 
@@ -81,6 +82,11 @@ execute: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Mutation testing of the unit tests (a few minutes; not part of `test`):
+# one realistic bug at a time in relu_notes, `pytest tests -x` each time.
+mutate: $(STAMP)
+	$(BIN)/python tools/mutate.py
 
 clean:
 	rm -rf _build

@@ -7,6 +7,9 @@ a helper learns what to fix instead of getting a silent NaN.
 
 from __future__ import annotations
 
+import math
+import re
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -137,3 +140,116 @@ def check_batch_size(batch_size: int, n: int) -> int:
             f"rows of X), got {batch_size!r}"
         )
     return int(batch_size)
+
+
+def check_nonnegative(value: float, name: str) -> float:
+    """Return ``value`` as a float if it is finite and >= 0, else raise.
+
+    Booleans are refused: ``True`` is not a hyperparameter.
+    """
+    try:
+        ok = not isinstance(value, (bool, np.bool_))
+        v = float(value) if ok else math.nan
+    except (TypeError, ValueError):
+        v = math.nan
+    if not math.isfinite(v) or v < 0:
+        raise ValueError(
+            f"{name} must be a finite number >= 0, got {value!r}"
+        )
+    return v
+
+
+def check_finite_scalar(value: float, name: str) -> float:
+    """Return ``value`` as a float if it is one finite real number."""
+    arr = as_float_array(value, name)
+    if arr.ndim != 0:
+        raise ValueError(f"{name} must be a scalar, got shape {arr.shape}")
+    v = float(arr)
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return v
+
+
+def check_index(value: int, name: str, size: int) -> int:
+    """Return ``value`` as an int if it indexes an axis of length ``size``.
+
+    Whole numbers only (``0.9`` is refused rather than truncated to 0);
+    negative indices count from the end, as in numpy.
+    """
+    try:
+        ok = (
+            not isinstance(value, (bool, np.bool_))
+            and int(value) == value
+            and -size <= int(value) < size
+        )
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"{name} {value!r} is not a whole number in range for "
+            f"{size} entries (valid: -{size} to {size - 1})"
+        )
+    return int(value)
+
+
+def check_rows(
+    X: ArrayLike, d: int, owner: str, name: str = "X"
+) -> NDArray[np.float64]:
+    """Finite inputs of shape ``(n, d)`` with ``n >= 1``, else raise.
+
+    The one input check of :class:`relu_notes.neuron.Neuron` and
+    :class:`relu_notes.mlp.MLP`; ``owner`` names what has ``d`` inputs
+    ("the neuron", "the network") in the message.
+    """
+    X = as_finite_array(X, name, ndim=2)
+    if X.shape[1] != d:
+        raise ValueError(
+            f"{name} has {X.shape[1]} column(s) but {owner} has {d} "
+            f"input(s); {name} must have shape (n, {d})"
+        )
+    if X.shape[0] == 0:
+        raise ValueError(
+            f"{name} has no rows; need at least one example"
+        )
+    return X
+
+
+def scaled_norm(arrays) -> float:
+    """Euclidean norm of all entries of ``arrays`` taken together.
+
+    Exactly ``sqrt(sum of squares)`` when the squares fit in float64;
+    otherwise computed on the entries divided by the largest magnitude,
+    so that finite gradients of size 1e200 have a finite norm (1e200
+    squared overflows). The result is ``inf`` only if the norm itself
+    exceeds the largest float64, or an entry is not finite.
+    """
+    arrays = [np.asarray(a, dtype=np.float64) for a in arrays]
+    with np.errstate(over="ignore"):
+        total = 0.0
+        for a in arrays:
+            total += float(np.sum(np.square(a)))
+    if math.isfinite(total):
+        return math.sqrt(total)
+    big = max((float(np.max(np.abs(a))) for a in arrays if a.size),
+              default=0.0)
+    if not math.isfinite(big):
+        return math.inf
+    total = 0.0
+    for a in arrays:
+        total += float(np.sum(np.square(a / big)))
+    with np.errstate(over="ignore"):
+        return float(np.float64(big) * math.sqrt(total))
+
+
+def check_html_id(value: str, name: str = "uid") -> str:
+    """Return ``value`` if it is a safe HTML id (letters, digits, '-',
+    '_', starting with a letter), else raise. Anything else written
+    into a page could carry markup or script into it."""
+    if not isinstance(value, str) or not re.fullmatch(
+        r"[A-Za-z][A-Za-z0-9_\-]{0,63}", value
+    ):
+        raise ValueError(
+            f"{name} must be letters, digits, '-' or '_' starting with a "
+            f"letter (an HTML id), got {value!r}"
+        )
+    return value

@@ -21,7 +21,11 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relu_notes._validate import as_float_array, check_choice
+from relu_notes._validate import (
+    as_float_array,
+    check_choice,
+    check_nonnegative,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -85,13 +89,20 @@ def relu_grad(x: ArrayLike) -> Array:
 
 
 def leaky_relu(x: ArrayLike, slope: float = 0.01) -> Array:
-    """Leaky ReLU (Maas et al., 2013): ``x`` if ``x > 0`` else ``slope*x``."""
+    """Leaky ReLU (Maas et al., 2013): ``x`` if ``x > 0`` else ``slope*x``.
+
+    ``slope`` must be a finite number >= 0 (:class:`ValueError`
+    otherwise).
+    """
+    slope = check_nonnegative(slope, "slope")
     x = as_float_array(x)
     return _out(np.where(x > 0, x, slope * x), x)
 
 
 def leaky_relu_grad(x: ArrayLike, slope: float = 0.01) -> Array:
-    """Derivative of :func:`leaky_relu`: 1 for ``x > 0``, else ``slope``."""
+    """Derivative of :func:`leaky_relu`: 1 for ``x > 0``, else ``slope``
+    (at ``x == 0`` too, the same convention as :func:`relu_grad`)."""
+    slope = check_nonnegative(slope, "slope")
     x = as_float_array(x)
     return _out(np.where(x > 0, 1.0, slope), x)
 
@@ -99,8 +110,10 @@ def leaky_relu_grad(x: ArrayLike, slope: float = 0.01) -> Array:
 def elu(x: ArrayLike, alpha: float = 1.0) -> Array:
     """Exponential linear unit (Clevert et al., 2015).
 
-    ``x`` for ``x > 0`` and ``alpha * (exp(x) - 1)`` otherwise.
+    ``x`` for ``x > 0`` and ``alpha * (exp(x) - 1)`` otherwise;
+    ``alpha`` must be a finite number >= 0.
     """
+    alpha = check_nonnegative(alpha, "alpha")
     x = as_float_array(x)
     neg = np.minimum(x, 0.0)  # keeps expm1 from overflowing for large x
     return _out(np.where(x > 0, x, alpha * np.expm1(neg)), x)
@@ -108,6 +121,7 @@ def elu(x: ArrayLike, alpha: float = 1.0) -> Array:
 
 def elu_grad(x: ArrayLike, alpha: float = 1.0) -> Array:
     """Derivative of :func:`elu`: 1 for ``x > 0``, ``alpha*exp(x)`` else."""
+    alpha = check_nonnegative(alpha, "alpha")
     x = as_float_array(x)
     neg = np.minimum(x, 0.0)
     return _out(np.where(x > 0, 1.0, alpha * np.exp(neg)), x)
@@ -228,9 +242,15 @@ def sigmoid(x: ArrayLike) -> Array:
 
 
 def sigmoid_grad(x: ArrayLike) -> Array:
-    """Derivative of :func:`sigmoid`, ``s(x) * (1 - s(x))``; at most 1/4."""
-    s = sigmoid(x)
-    return np.asarray(s * (1.0 - s))
+    """Derivative of :func:`sigmoid`, ``s(x) * (1 - s(x))``; at most 1/4.
+
+    Computed as ``e / (1 + e)**2`` with ``e = exp(-|x|)``: the product
+    form loses every digit in the tails (``1 - s`` is 0 once ``s`` rounds
+    to 1, near ``x = 37``), this form keeps full relative accuracy.
+    """
+    x = as_float_array(x)
+    e = np.exp(-np.abs(x))
+    return _out(e / ((1.0 + e) * (1.0 + e)), x)
 
 
 def tanh(x: ArrayLike) -> Array:
@@ -240,9 +260,16 @@ def tanh(x: ArrayLike) -> Array:
 
 
 def tanh_grad(x: ArrayLike) -> Array:
-    """Derivative of :func:`tanh`, ``1 - tanh(x)**2``; at most 1."""
-    t = tanh(x)
-    return np.asarray(1.0 - t * t)
+    """Derivative of :func:`tanh`, ``1 - tanh(x)**2``; at most 1.
+
+    Computed as ``4 e / (1 + e)**2`` with ``e = exp(-2|x|)`` (the same
+    number, ``1 / cosh(x)**2``), which keeps full relative accuracy in the
+    tails where ``1 - tanh(x)**2`` cancels to 0 (from ``|x|`` near 19).
+    """
+    x = as_float_array(x)
+    with np.errstate(over="ignore"):  # -2|x| is -inf beyond 9e307
+        e = np.exp(-2.0 * np.abs(x))
+    return _out(4.0 * e / ((1.0 + e) * (1.0 + e)), x)
 
 
 #: Each activation's name mapped to the pair (function, derivative).

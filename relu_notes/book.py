@@ -91,7 +91,9 @@ def number(value: Any, fmt: str | None = None) -> str:
                 "precision the prose states"
             )
         fmt = "d"
-    if not isinstance(fmt, str) or not _SPEC.match(fmt):
+    spec = _SPEC.match(fmt) if isinstance(fmt, str) else None
+    if spec is None or not (spec.group(2) or spec.group(3)):
+        # "" or "," would print a float with all of its 17 digits
         raise ValueError(
             f"unsupported format {fmt!r}: use [,][.N][d|e|f|g|%], "
             "for example '.3f', '.2g', '.1e' or ',d'"

@@ -30,7 +30,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relu_notes._validate import as_finite_array, check_choice, check_count
+from relu_notes._validate import (
+    as_finite_array,
+    check_choice,
+    check_count,
+    check_finite_scalar,
+    check_index,
+    check_nonnegative,
+)
 from relu_notes.neuron import Neuron
 
 __all__ = [
@@ -86,9 +93,7 @@ def teacher_targets(
     """Targets ``relu(X @ w + b)`` of a teacher neuron, plus optional
     Gaussian noise of standard deviation ``noise``."""
     y = Neuron(w, b).forward(X)
-    noise = float(as_finite_array(noise, "noise"))
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    noise = check_nonnegative(noise, "noise")
     if noise > 0:
         y = y + noise * np.random.default_rng(rng).standard_normal(y.shape)
     return y
@@ -118,14 +123,9 @@ def with_outlier(
     """A copy of ``X`` with ``X[row, feature]`` set to ``value``."""
     X = np.array(as_finite_array(X, "X", ndim=2))
     n, d = X.shape
-    if not -n <= int(row) < n:
-        raise ValueError(f"row {row!r} is out of range for {n} rows")
-    if not -d <= int(feature) < d:
-        raise ValueError(
-            f"feature {feature!r} is out of range for {d} features"
-        )
-    v = float(as_finite_array(value, "value"))
-    X[int(row), int(feature)] = v
+    row = check_index(row, "row", n)
+    feature = check_index(feature, "feature", d)
+    X[row, feature] = check_finite_scalar(value, "value")
     return X
 
 
@@ -137,11 +137,8 @@ def outlier_example(
     x = as_finite_array(x, "x", ndim=1)
     sizes = as_finite_array(sizes, "sizes")
     d = x.size
-    if not -d <= int(feature) < d:
-        raise ValueError(
-            f"feature {feature!r} is out of range for {d} features"
-        )
+    feature = check_index(feature, "feature", d)
     out = np.broadcast_to(x, sizes.shape + (d,)).copy()
-    out[..., int(feature)] = sizes
+    out[..., feature] = sizes
     return out
 

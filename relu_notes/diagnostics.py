@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relu_notes._validate import as_finite_array
+from relu_notes._validate import as_finite_array, scaled_norm
 
 __all__ = [
     "activation_rate",
@@ -123,6 +123,13 @@ def dead_fraction_per_layer(
     return np.array([dead_fraction(A, threshold) for A in mats])
 
 
+def _norm(a: Array) -> float:
+    """Euclidean norm, finite for finite entries whose squares overflow."""
+    with np.errstate(over="ignore"):
+        value = float(np.linalg.norm(a))
+    return value if np.isfinite(value) else scaled_norm([a])
+
+
 def grad_norm_summary(
     grads: Sequence[tuple[ArrayLike, ArrayLike]],
 ) -> dict[str, Array | float]:
@@ -156,8 +163,8 @@ def grad_norm_summary(
                 f"grads[{i}]: dW has shape {dW.shape} but db has shape "
                 f"{db.shape}; expected ({dW.shape[1]},)"
             )
-        weight.append(np.linalg.norm(dW))
-        bias.append(np.linalg.norm(db))
+        weight.append(_norm(dW))
+        bias.append(_norm(db))
         silent = np.all(dW == 0, axis=0) & (db == 0)
         zero.append(np.mean(silent))
     weight_a, bias_a = np.array(weight), np.array(bias)
@@ -166,6 +173,6 @@ def grad_norm_summary(
         "weight": weight_a,
         "bias": bias_a,
         "layer": layer,
-        "total": float(np.linalg.norm(layer)),
+        "total": _norm(layer),
         "zero_units": np.array(zero),
     }

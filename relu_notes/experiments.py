@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from relu_notes import optim
+from relu_notes._validate import check_count
 from relu_notes.bias_init import data_dependent_biases
 from relu_notes.listings import FEATURES, make_listings
 from relu_notes.mlp import MLP, forward_arrays
@@ -161,6 +162,13 @@ def _setup_data(setup: Setup, seed: int):
     )
 
 
+def _check_setup(setup) -> None:
+    if not isinstance(setup, Setup):
+        raise ValueError(
+            f"setup must be a Setup, got {type(setup).__name__}"
+        )
+
+
 def _prepare(setup: Setup, seed: int):
     """Data, transform and untrained network of one run: ``(net, X, y,
     X_val, y_val)`` with the features transformed."""
@@ -197,6 +205,8 @@ def run_with_network(
 ) -> tuple[History, MLP, NDArray[np.float64]]:
     """Like :func:`run`, but also return the trained network and the
     transformed training inputs, for looking inside the network."""
+    _check_setup(setup)
+    seed = check_count(seed, "seed")
     net, X, y, X_val, y_val = _prepare(setup, seed)
     history = train(
         net,
@@ -255,7 +265,8 @@ def run_seeds(setup: Setup, seeds: Iterable[int]) -> Summary:
     as calling :func:`run` for each seed, only faster; with
     re-initialisation (``redo_every``) they are trained one by one.
     """
-    seeds = [int(s) for s in seeds]
+    _check_setup(setup)
+    seeds = [check_count(s, "seed") for s in seeds]
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
     if setup.redo_every is not None:

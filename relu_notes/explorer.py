@@ -28,7 +28,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -41,7 +40,14 @@ from matplotlib.ticker import NullLocator
 from numpy.typing import NDArray
 
 from relu_notes import style
-from relu_notes._validate import check_choice, check_positive
+from relu_notes._validate import (
+    as_finite_array,
+    check_choice,
+    check_finite_scalar,
+    check_html_id,
+    check_index,
+    check_positive,
+)
 from relu_notes.data import outlier_example
 from relu_notes.neuron import Neuron
 
@@ -114,6 +120,21 @@ class Setup:
     y_o: float
     feature: int = 0
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.neuron, Neuron):
+            raise ValueError(
+                f"neuron must be a Neuron, got {type(self.neuron).__name__}"
+            )
+        self.neuron._check_inputs(self.X)
+        x = as_finite_array(self.x, "x", ndim=1)
+        if x.size != self.neuron.d:
+            raise ValueError(
+                f"x has {x.size} entries; the neuron has {self.neuron.d} "
+                "weights"
+            )
+        check_finite_scalar(self.y_o, "y_o")
+        check_index(self.feature, "feature", self.neuron.d)
+
 
 @dataclass(frozen=True)
 class OutlierState:
@@ -167,6 +188,12 @@ class OutlierExplorer:
     def __init__(self, setups: dict[str, Setup]) -> None:
         if not setups:
             raise ValueError("setups is empty; give at least one kind")
+        for k, s in dict(setups).items():
+            if not isinstance(k, str) or not isinstance(s, Setup):
+                raise ValueError(
+                    "setups must map input kinds (str) to Setup, got "
+                    f"{k!r}: {type(s).__name__}"
+                )
         self.setups = dict(setups)
         self._z_before = {
             k: s.neuron.pre_activation(s.X) for k, s in self.setups.items()
@@ -187,8 +214,9 @@ class OutlierExplorer:
         kind = kind or self.kinds[0]
         check_choice(kind, "input kind", self.kinds)
         lr = check_positive(lr, "lr (the learning rate)")
+        size = check_finite_scalar(size, "size")
         s = self.setups[kind]
-        x_o = outlier_example(s.x, s.feature, float(size))
+        x_o = outlier_example(s.x, s.feature, size)
         after = s.neuron.step(x_o[None, :], [s.y_o], lr, loss)
         _, _, db = s.neuron.loss_and_grads(x_o[None, :], [s.y_o], loss)
         return OutlierState(
@@ -348,6 +376,7 @@ class OutlierExplorer:
         and the margins are fixed (no layout engine): drawing it costs
         little more than drawing its markers.
         """
+        sizes = _sizes(sizes)
         nr, nc = len(self.kinds), len(sizes)
         # Sized so that the page shows it near its natural size: the
         # fonts then read like those of the book's other figures.
@@ -445,8 +474,7 @@ class OutlierExplorer:
         setting. ``uid`` must be an HTML id (letters, digits, ``-``,
         ``_``).
         """
-        if not re.fullmatch(r"[A-Za-z][\w-]*", uid):
-            raise ValueError(f"uid must be an HTML id, got {uid!r}")
+        uid = check_html_id(uid, "uid")
         size = check_positive(size, "size (the outlier size)")
         lr = check_positive(lr, "lr (the learning rate)")
         check_choice(loss, "loss", tuple(LOSS_LABELS))
@@ -494,6 +522,14 @@ class OutlierExplorer:
                                       f"{human_number(x_f.max())}")
                 .replace("__CSS__", _PAGE_CSS)
                 .replace("__JS__", _page_script()))
+
+
+def _sizes(sizes) -> Array:
+    """Outlier sizes as a non-empty 1-d array of finite numbers."""
+    sizes = as_finite_array(sizes, "sizes", ndim=1)
+    if sizes.size == 0:
+        raise ValueError("sizes is empty; give at least one outlier size")
+    return sizes
 
 
 def _decade(k: int) -> str:

@@ -93,6 +93,7 @@ def relative_error(a: ArrayLike, b: ArrayLike, floor: float = 1e-12) -> float:
     """
     a = as_finite_array(a, "a")
     b = as_finite_array(b, "b")
+    floor = check_positive(floor, "floor")
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
     if a.size == 0:

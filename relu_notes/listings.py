@@ -28,6 +28,7 @@ from relu_notes._validate import (
     as_finite_array,
     check_choice,
     check_count,
+    check_nonnegative,
     check_positive,
 )
 
@@ -173,9 +174,8 @@ def make_listings(
         raise ValueError(
             f"n_outliers ({n_outliers}) cannot exceed n ({n})"
         )
-    noise = float(noise)
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    seed = check_count(seed, "seed")
+    noise = check_nonnegative(noise, "noise")
     check_choice(outlier_feature, "outlier_feature", FEATURES)
     outlier_factor = check_positive(outlier_factor, "outlier_factor")
     rng = np.random.default_rng(seed)

@@ -27,7 +27,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from relu_notes import activations as _act
 from relu_notes import losses as _losses
-from relu_notes._validate import as_finite_array, check_choice, check_positive
+from relu_notes._validate import (
+    as_finite_array,
+    check_choice,
+    check_count,
+    check_nonnegative,
+    check_positive,
+    check_rows,
+)
 
 __all__ = [
     "INITS",
@@ -66,8 +73,10 @@ def init_std(init: str | float, n_in: int, n_out: int) -> float:
     init : {"he", "glorot", "lecun"} or float
         A scheme's name, or the standard deviation itself (>= 0).
     n_in, n_out : int
-        Fan-in and fan-out of the layer.
+        Fan-in and fan-out of the layer (>= 1).
     """
+    n_in = check_count(n_in, "n_in", 1)
+    n_out = check_count(n_out, "n_out", 1)
     if isinstance(init, str):
         check_choice(init, "init", tuple(INITS))
         return INITS[init](n_in, n_out)
@@ -215,10 +224,8 @@ class MLP:
             activation, self.activation_kwargs
         )
         self.init = init
-        self.seed = seed
-        bias_std = float(bias_std)
-        if not math.isfinite(bias_std) or bias_std < 0:
-            raise ValueError(f"bias_std must be >= 0, got {bias_std!r}")
+        self.seed = check_count(seed, "seed")
+        bias_std = check_nonnegative(bias_std, "bias_std")
         rng = np.random.default_rng(seed)
         self.weights: list[Array] = []
         self.biases: list[Array] = []
@@ -322,22 +329,17 @@ class MLP:
 
     # -- forward and backward -------------------------------------------
 
-    def _checked_x(self, X: ArrayLike) -> Array:
-        X = as_finite_array(X, "X")
-        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(
-                f"X must have shape (n, {self.sizes[0]}), got {X.shape}"
-            )
-        return X
+    def _checked_x(self, X: ArrayLike, name: str = "X") -> Array:
+        return check_rows(X, self.sizes[0], "the network", name)
 
-    def _checked_y(self, Y: ArrayLike, n: int) -> Array:
-        Y = as_finite_array(Y, "Y")
+    def _checked_y(self, Y: ArrayLike, n: int, name: str = "Y") -> Array:
+        Y = as_finite_array(Y, name)
         n_out = self.sizes[-1]
         if Y.ndim == 1 and n_out == 1 and Y.shape[0] == n:
             Y = Y[:, None]  # a plain vector of targets for one output
         if Y.shape != (n, n_out):
             raise ValueError(
-                f"Y must have shape ({n}, {n_out}) to match X and the "
+                f"{name} must have shape ({n}, {n_out}) to match X and the "
                 f"output layer, got {Y.shape}"
             )
         return Y
@@ -508,11 +510,20 @@ class MLP:
         the step. Use :meth:`copy` first to keep the old network."""
         lr = check_positive(lr, "lr")
         value, grads = self.loss_and_grads(X, Y, loss, **loss_kwargs)
-        for W, b, (dW, db) in zip(
-            *self.parameter_lists(), grads, strict=True
+        with np.errstate(over="ignore", invalid="ignore"):
+            new = [(W - lr * dW, b - lr * db) for W, b, (dW, db) in zip(
+                *self.parameter_lists(), grads, strict=True)]
+        if not all(np.isfinite(p).all() for pair in new for p in pair):
+            # the network is left as it was, like Neuron.step
+            raise ValueError(
+                f"the updated parameters overflowed (lr = {lr:g}); lower "
+                "the learning rate or scale the inputs"
+            )
+        for W, b, (W_new, b_new) in zip(
+            *self.parameter_lists(), new, strict=True
         ):
-            W -= lr * dW
-            b -= lr * db
+            W[...] = W_new
+            b[...] = b_new
         return value
 
     def dead_units(self, X: ArrayLike) -> list[NDArray[np.bool_]]:

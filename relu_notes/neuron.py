@@ -38,7 +38,10 @@ from relu_notes._validate import (
     as_finite_array,
     check_batch_size,
     check_count,
+    check_finite_scalar,
+    check_nonnegative,
     check_positive,
+    check_rows,
 )
 
 __all__ = ["Neuron", "apply_update", "check_finite_result", "fit", "train"]
@@ -113,7 +116,7 @@ class Neuron:
         b_arr = as_finite_array(b, "b")
         if b_arr.ndim != 0:
             raise ValueError(f"b must be a scalar, got shape {b_arr.shape}")
-        s = float(as_finite_array(slope, "slope"))
+        s = check_finite_scalar(slope, "slope")
         if not 0.0 <= s < 1.0:
             raise ValueError(f"slope must be in [0, 1), got {slope!r}")
         w.flags.writeable = False
@@ -149,15 +152,7 @@ class Neuron:
 
     # -- checks -------------------------------------------------------------
     def _check_inputs(self, X: ArrayLike) -> Array:
-        X = as_finite_array(X, "X", ndim=2)
-        if X.shape[1] != self.d:
-            raise ValueError(
-                f"X has {X.shape[1]} column(s) but the neuron has "
-                f"{self.d} weight(s); X must have shape (n, {self.d})"
-            )
-        if X.shape[0] == 0:
-            raise ValueError("X has no rows; need at least one example")
-        return X
+        return check_rows(X, self.d, "the neuron")
 
     def _check_y(self, y: ArrayLike, n: int) -> Array:
         y = as_finite_array(y, "y", ndim=1)
@@ -318,6 +313,23 @@ def _loss_and_grads(
     return value, dw, db
 
 
+def _check_neuron(neuron) -> None:
+    if not isinstance(neuron, Neuron):
+        raise ValueError(
+            f"neuron must be a Neuron, got {type(neuron).__name__}"
+        )
+
+
+def _check_optimizer(optimizer) -> None:
+    from relu_notes.optim import Optimizer
+
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(
+            "optimizer must be an Optimizer from relu_notes.optim, got "
+            f"{type(optimizer).__name__}"
+        )
+
+
 def _check_grads(value: float, dw: Array, loss: str) -> float:
     """``|dw|^2``, after checking the loss and ``dw`` for overflow.
 
@@ -359,6 +371,7 @@ def train(
         Euclidean norm of ``(dw, db)`` at each step, exactly 0 for a dead
         neuron.
     """
+    _check_neuron(neuron)
     X = as_finite_array(X, "X", ndim=2)
     y = as_finite_array(y, "y", ndim=1)
     lr = _check_lr(lr)
@@ -425,15 +438,15 @@ def apply_update(
     """
     from relu_notes.optim import clip_grad_norm
 
+    _check_neuron(neuron)
+    _check_optimizer(optimizer)
     dw = as_finite_array(dw, "dw", ndim=1)
     if dw.shape != neuron.w.shape:
         raise ValueError(
             f"dw has shape {dw.shape}; the neuron's w has {neuron.w.shape}"
         )
-    db = float(as_finite_array(db, "db"))
-    lam = float(as_finite_array(weight_decay, "weight_decay"))
-    if lam < 0:
-        raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
+    db = check_finite_scalar(db, "db")
+    lam = check_nonnegative(weight_decay, "weight_decay")
     grads = [((dw + lam * neuron.w)[:, None], np.array([db]))]
     if clip is not None:
         grads, _ = clip_grad_norm(grads, clip)
@@ -473,6 +486,8 @@ def fit(
         each step) and ``"active"`` (fraction of the rows of ``X`` with
         ``z > 0`` after each step).
     """
+    _check_neuron(neuron)
+    _check_optimizer(optimizer)
     X = neuron._check_inputs(X)
     y = neuron._check_y(y, X.shape[0])
     num_steps = check_count(num_steps, "num_steps")
@@ -480,9 +495,7 @@ def fit(
     if batch_size is not None:
         batch_size = check_batch_size(batch_size, n)
     f, df = losses.get(loss)
-    lam = float(as_finite_array(weight_decay, "weight_decay"))
-    if lam < 0:
-        raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
+    lam = check_nonnegative(weight_decay, "weight_decay")
     gen = np.random.default_rng(rng)
     keys = ("loss", "grad_norm", "b", "active")
     hist = {k: np.empty(int(num_steps)) for k in keys}

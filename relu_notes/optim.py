@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from relu_notes._validate import check_choice, check_positive
+from relu_notes._validate import check_choice, check_positive, scaled_norm
 
 __all__ = [
     "OPTIMIZERS",
@@ -45,11 +45,20 @@ Grads = Sequence[tuple[Array, Array]]
 
 def global_norm(grads: Grads) -> float:
     """Euclidean norm of all gradients taken together,
-    ``sqrt(sum over layers of |dW|^2 + |db|^2)``."""
+    ``sqrt(sum over layers of |dW|^2 + |db|^2)``.
+
+    Finite for finite gradients whose squares overflow (entries of 1e200,
+    say): the sum is then taken over the entries divided by the largest
+    one (:func:`relu_notes._validate.scaled_norm`).
+    """
     total = 0.0
-    for dW, db in grads:
-        total += float(np.sum(np.square(dW))) + float(np.sum(np.square(db)))
-    return math.sqrt(total)
+    with np.errstate(over="ignore"):
+        for dW, db in grads:
+            total += (float(np.sum(np.square(dW)))
+                      + float(np.sum(np.square(db))))
+    if math.isfinite(total):
+        return math.sqrt(total)
+    return scaled_norm([a for pair in grads for a in pair])
 
 
 def clip_grad_norm(
@@ -77,14 +86,16 @@ def clip_grad_norm(
     Raises
     ------
     ValueError
-        If ``max_norm`` is not positive or the gradients are not finite.
+        If ``max_norm`` is not positive or the gradients are not finite
+        (a finite gradient has a finite norm, however large).
     """
     max_norm = check_positive(max_norm, "max_norm")
     norm = global_norm(grads)
     if not math.isfinite(norm):
         raise ValueError(
-            f"gradient norm is {norm}: the gradients overflowed before "
-            "clipping; scale the inputs"
+            f"gradient norm is {norm}: the gradients hold NaN or "
+            "infinite values (they overflowed before clipping); scale "
+            "the inputs"
         )
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return [(dW * scale, db * scale) for dW, db in grads], norm
@@ -204,6 +215,12 @@ class Adam(Optimizer):
     its gradient, which is why Adam reacts to one huge gradient so
     differently from SGD.
 
+    ``g^2`` overflows float64 for ``|g|`` above about 1.3e154. An entry
+    whose gradient is that large has its ``v`` stored divided by ``4^k``
+    (``g`` by ``2^k``, exact powers of two), so its step stays close to
+    ``lr`` instead of being ``m / inf = 0``; entries that never see such
+    a gradient have ``k = 0`` and exactly the arithmetic above.
+
     Parameters
     ----------
     lr : float
@@ -237,12 +254,27 @@ class Adam(Optimizer):
             i, {"m": np.zeros_like(g), "v": np.zeros_like(g)}
         )
         with np.errstate(over="ignore"):
-            s["m"] = self.beta1 * s["m"] + (1.0 - self.beta1) * g
-            s["v"] = self.beta2 * s["v"] + (1.0 - self.beta2) * (g * g)
+            gg = g * g
+        k = s.get("k")  # per-entry exponent of the scaling, or None
+        if k is not None or not np.isfinite(gg).all():
+            if k is None:
+                k = s["k"] = np.zeros(g.shape, dtype=np.int64)
+            # 2^k with |g| / 2^k below 2^500, so its square fits
+            need = np.maximum(k, np.frexp(g)[1] - 500)
+            if (need > k).any():
+                s["v"] = np.ldexp(s["v"], -2 * (need - k))
+                k[...] = need
+            gs = np.ldexp(g, -k)
+            gg = gs * gs
+        s["m"] = self.beta1 * s["m"] + (1.0 - self.beta1) * g
+        s["v"] = self.beta2 * s["v"] + (1.0 - self.beta2) * gg
         t = self.num_steps
         m_hat = s["m"] / (1.0 - self.beta1**t)
         v_hat = s["v"] / (1.0 - self.beta2**t)
-        return self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        root = np.sqrt(v_hat)
+        if k is not None:
+            root = np.ldexp(root, k)
+        return self.lr * m_hat / (root + self.eps)
 
 
 class AdamW(Adam):

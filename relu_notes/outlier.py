@@ -29,7 +29,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from relu_notes import losses
-from relu_notes._validate import as_finite_array, check_choice
+from relu_notes._validate import (
+    as_finite_array,
+    check_choice,
+    check_count,
+    check_finite_scalar,
+)
 from relu_notes.data import outlier_example
 from relu_notes.neuron import Neuron
 from relu_notes.sweep import max_pre_activation_many, step_many
@@ -57,15 +62,35 @@ def outlier_gradient(
     ``x_o`` has shape ``(..., d)`` and ``y_o`` broadcasts against
     ``x_o.shape[:-1]``. Returns ``loss'(relu(z_o) - y_o) * relu'(z_o)``.
     """
+    if not isinstance(neuron, Neuron):
+        raise ValueError(
+            f"neuron must be a Neuron, got {type(neuron).__name__}"
+        )
     x_o = as_finite_array(x_o, "x_o")
     if x_o.ndim == 0 or x_o.shape[-1] != neuron.d:
         raise ValueError(
             f"x_o has shape {x_o.shape}; its last axis must have "
             f"{neuron.d} entries"
         )
-    y_o = as_finite_array(y_o, "y_o")
+    y_o = _fits(as_finite_array(y_o, "y_o"), "y_o", x_o)
     _, df = losses.get(loss)
     return _gradient(neuron, x_o, y_o, df)
+
+
+def _fits(a: Array, name: str, x_o: Array) -> Array:
+    """``a`` if it broadcasts to ``x_o.shape[:-1]`` (one value per
+    outlier example, or one for all), else a clear error."""
+    want = x_o.shape[:-1]
+    try:
+        ok = np.broadcast_shapes(a.shape, want) == want
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"{name} has shape {a.shape}; it must broadcast to {want}, "
+            "one value per outlier example (or a scalar)"
+        )
+    return a
 
 
 def _gradient(neuron: Neuron, x_o: Array, y_o, df) -> Array:
@@ -107,7 +132,7 @@ def pre_activation_after(
     z = neuron.pre_activation(X)
     x_o = as_finite_array(x_o, "x_o")
     g = outlier_gradient(neuron, x_o, y_o, loss)
-    lr = as_finite_array(lr, "lr")
+    lr = _fits(as_finite_array(lr, "lr"), "lr", x_o)
     if np.any(lr <= 0):
         raise ValueError("lr (the learning rate) must be positive")
     return _z_after(z, X, x_o, lr * g, part)
@@ -149,7 +174,14 @@ def outlier_steps(
     """
     sizes = as_finite_array(sizes, "sizes")
     lrs = as_finite_array(lrs, "lrs")
-    sizes, lrs = np.broadcast_arrays(sizes, lrs)
+    y_o = check_finite_scalar(y_o, "y_o")
+    try:
+        sizes, lrs = np.broadcast_arrays(sizes, lrs)
+    except ValueError:
+        raise ValueError(
+            f"sizes (shape {sizes.shape}) and lrs (shape {lrs.shape}) "
+            "do not broadcast to one grid"
+        ) from None
     shape = sizes.shape
     X_o = outlier_example(x, feature, sizes.ravel())[:, None, :]
     m = X_o.shape[0]
@@ -189,7 +221,9 @@ def critical_size(
     """
     X = as_finite_array(X, "X", ndim=2)
     lrs = as_finite_array(lrs, "lrs")
-    lo_b, hi_b = (float(v) for v in bounds)
+    lo_b, hi_b = (check_finite_scalar(v, "bounds")
+                  for v in _pair(bounds))
+    iters = check_count(iters, "iters", 1)
     if not 0 < lo_b < hi_b:
         raise ValueError(f"bounds must satisfy 0 < lo < hi, got {bounds}")
     check_choice(part, "part", PARTS)
@@ -204,7 +238,7 @@ def critical_size(
             "weights"
         )
     z = neuron.pre_activation(X)
-    y_o = as_finite_array(y_o, "y_o")
+    y_o = check_finite_scalar(y_o, "y_o")
     _, df = losses.get(loss)
     col = int(feature)
 
@@ -228,6 +262,16 @@ def critical_size(
     out = np.exp(hi)
     out = np.where(dead_lo, lo_b, out)
     return np.where(dead_hi, out, np.inf)
+
+
+def _pair(bounds) -> tuple:
+    try:
+        lo, hi = bounds
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"bounds must be a pair (lo, hi), got {bounds!r}"
+        ) from None
+    return lo, hi
 
 
 def dead_after_steps(

@@ -235,6 +235,9 @@ def plain_log_ticks(ax, which: str = "both") -> None:
     """
     from matplotlib.ticker import FuncFormatter, NullLocator
 
+    from relu_notes._validate import check_choice
+
+    check_choice(which, "axis choice", ("x", "y", "both"))
     axes = {"x": [ax.xaxis], "y": [ax.yaxis],
             "both": [ax.xaxis, ax.yaxis]}[which]
     for axis in axes:

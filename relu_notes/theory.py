@@ -26,7 +26,13 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relu_notes._validate import as_finite_array, check_positive
+from relu_notes._validate import (
+    as_finite_array,
+    check_count,
+    check_finite_scalar,
+    check_nonnegative,
+    check_positive,
+)
 from relu_notes.activations import sigmoid_grad, tanh
 
 __all__ = [
@@ -91,6 +97,9 @@ def narrow_window_width_numeric(
     error is at most two grid spacings (``4 span / (num - 1)``).
     """
     w = as_finite_array(w, "w")
+    b = check_finite_scalar(b, "b")
+    num = check_count(num, "num", 3)
+    span = check_positive(span, "span")
     a = np.linspace(-span, span, num)
     step = a[1] - a[0]
     w_col = w.reshape(-1, 1)
@@ -104,10 +113,15 @@ def narrow_window_peak(tol: float = 1e-10) -> tuple[float, float]:
     """The weight ``|w|`` at which the narrow window is widest, and that
     width, by golden-section search on :func:`narrow_window_width`.
 
+    ``tol`` (> 0) is the width of the final bracket; below about 1e-14
+    the bracket cannot shrink further in float64, and the search stops
+    after a bounded number of steps with the best bracket it has.
+
     Returns
     -------
     (w_star, width_star) : tuple of float
     """
+    tol = check_positive(tol, "tol")
     lo, hi = 4.0, 20.0
     g = (math.sqrt(5.0) - 1.0) / 2.0
 
@@ -115,7 +129,10 @@ def narrow_window_peak(tol: float = 1e-10) -> tuple[float, float]:
         return float(narrow_window_width(x))
 
     c, d = hi - g * (hi - lo), lo + g * (hi - lo)
-    while hi - lo > tol:
+    # 16 * g**100 is about 1e-19: 100 steps reach any tol float64 can
+    for _ in range(100):
+        if hi - lo <= tol:
+            break
         if width(c) > width(d):
             hi, d = d, c
             c = hi - g * (hi - lo)
@@ -124,6 +141,17 @@ def narrow_window_peak(tol: float = 1e-10) -> tuple[float, float]:
             d = lo + g * (hi - lo)
     w_star = (lo + hi) / 2.0
     return w_star, width(w_star)
+
+
+def _whole(x: ArrayLike, name: str, minimum: int) -> Array:
+    """``x`` as a float array if every entry is a whole number >=
+    ``minimum`` (a depth of 2.5 layers is refused, not rounded)."""
+    arr = as_finite_array(x, name)
+    if np.any(arr < minimum) or np.any(arr != np.round(arr)):
+        raise ValueError(
+            f"{name} must hold whole numbers >= {minimum}, got {x!r}"
+        )
+    return arr
 
 
 # -- scale through ReLU layers ------------------------------------------
@@ -156,9 +184,8 @@ def relu_mean_square(
         ``E[z_1^2]``.
     """
     gain = check_positive(gain, "gain")
-    depth = as_finite_array(depth, "depth")
-    if np.any(depth < 1):
-        raise ValueError("depth must be >= 1")
+    q1 = check_nonnegative(q1, "q1")
+    depth = _whole(depth, "depth", 1)
     return q1 * (gain / 2.0) ** (depth - 1.0)
 
 
@@ -192,19 +219,19 @@ def born_dead_probability(width: ArrayLike, depth: ArrayLike) -> Array:
     so this probability is an upper bound on theirs; see the chapter
     *Exact zeros: dead units and born-dead networks*.
     """
-    width = as_finite_array(width, "width")
-    depth = as_finite_array(depth, "depth")
-    if np.any(width < 1) or np.any(depth < 0):
-        raise ValueError("width must be >= 1 and depth >= 0")
+    width = _whole(width, "width", 1)
+    depth = _whole(depth, "depth", 0)
     return -np.expm1(depth * np.log1p(-(2.0 ** -width)))
 
 
 def depth_to_die(width: ArrayLike, p: float = 0.5) -> Array:
     """Smallest depth at which :func:`born_dead_probability` reaches ``p``
     (about ``2**width * log(1 / (1 - p))`` for large width)."""
-    width = as_finite_array(width, "width")
-    if not 0.0 < p < 1.0:
+    width = _whole(width, "width", 1)
+    p_val = check_finite_scalar(p, "p")
+    if not 0.0 < p_val < 1.0:
         raise ValueError(f"p must be in (0, 1), got {p!r}")
+    p = p_val
     return np.ceil(np.log1p(-p) / np.log1p(-(2.0 ** -width)))
 
 
@@ -241,11 +268,15 @@ def first_dead_layer(
         Standard deviation of the biases (0: zero biases).
     """
     X = as_finite_array(X, "X", ndim=2)
-    width, depth, num_nets = int(width), int(depth), int(num_nets)
-    if width < 1 or depth < 1 or num_nets < 1:
-        raise ValueError("width, depth and num_nets must be >= 1")
-    if bias_std < 0:
-        raise ValueError(f"bias_std must be >= 0, got {bias_std!r}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(
+            f"X must have at least one row and one column, got {X.shape}"
+        )
+    width = check_count(width, "width", 1)
+    depth = check_count(depth, "depth", 1)
+    num_nets = check_count(num_nets, "num_nets", 1)
+    seed = check_count(seed, "seed")
+    bias_std = check_nonnegative(bias_std, "bias_std")
     rng = np.random.default_rng(seed)
     h = np.broadcast_to(X, (num_nets, *X.shape))
     first = np.full(num_nets, depth + 1, dtype=np.int64)
@@ -304,6 +335,7 @@ def latch_fixed_point(w: float, tol: float = 1e-15) -> float:
     of its state. Solved by Newton's method from ``a = w``.
     """
     w = check_positive(w, "w")
+    tol = check_positive(tol, "tol")
     if w <= 1.0:
         raise ValueError(f"w must be > 1 for two stable states, got {w}")
     a = w
@@ -333,10 +365,11 @@ def latch_gradient(w: float, a0: float, num_steps: int) -> Array:
     ``a_t = w tanh(a_{t-1})`` from ``a0``, as an explicit product of the
     one-step derivatives (no closed form used)."""
     w = check_positive(w, "w")
-    a = float(as_finite_array(a0, "a0"))
-    grads = np.empty(int(num_steps) + 1)
+    a = check_finite_scalar(a0, "a0")
+    num_steps = check_count(num_steps, "num_steps")
+    grads = np.empty(num_steps + 1)
     grads[0] = 1.0
-    for t in range(1, int(num_steps) + 1):
+    for t in range(1, num_steps + 1):
         th = float(tanh(a))
         grads[t] = grads[t - 1] * w * (1.0 - th * th)
         a = w * th

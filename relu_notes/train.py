@@ -30,7 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from relu_notes import diagnostics, losses, revival
 from relu_notes._validate import (
-    as_finite_array,
+    as_float_array,
     check_batch_size,
     check_count,
     check_positive,
@@ -42,7 +42,7 @@ from relu_notes.mlp import (
     forward_arrays,
     forward_norm_arrays,
 )
-from relu_notes.optim import Optimizer, clip_grad_norm
+from relu_notes.optim import Optimizer, clip_grad_norm, global_norm
 
 __all__ = ["History", "train", "train_stacked"]
 
@@ -161,24 +161,18 @@ def train(
             "optimizer must be an Optimizer from relu_notes.optim, got "
             f"{type(optimizer).__name__}"
         )
-    X = net._checked_x(X)
-    Y = net._checked_y(Y, X.shape[0])
+    X, Y, X_val, Y_val = _check_data(net, X, Y, X_val, Y_val)
     n = X.shape[0]
     num_epochs = check_count(num_epochs, "num_epochs", 1)
     batch_size = check_batch_size(batch_size, n)
     record_every = check_count(record_every, "record_every", 1)
+    seed = check_count(seed, "seed")
     if clip_norm is not None:
         clip_norm = check_positive(clip_norm, "clip_norm")
     if redo_every is not None:
         redo_every = check_count(redo_every, "redo_every", 1)
         redo_threshold = revival._check_threshold(redo_threshold)
-    kw = dict(loss_kwargs or {})
-    net.trace(X[:1], Y[:1], loss, **kw)  # rejects a bad loss name early
-    if (X_val is None) != (Y_val is None):
-        raise ValueError("give both X_val and Y_val, or neither")
-    if X_val is not None:
-        X_val = net._checked_x(as_finite_array(X_val, "X_val"))
-        Y_val = net._checked_y(Y_val, X_val.shape[0])
+    kw = _check_loss(loss, loss_kwargs)
 
     steps: list[int] = []
     rec_loss: list[float] = []
@@ -243,6 +237,55 @@ def train(
         diverged=diverged,
         num_reinitialised=num_reinit,
     )
+
+
+def _check_data(
+    net: MLP,
+    X: ArrayLike,
+    Y: ArrayLike,
+    X_val: ArrayLike | None,
+    Y_val: ArrayLike | None,
+) -> tuple[Array, Array, Array | None, Array | None]:
+    """The one check of training and validation data, shared by
+    :func:`train` and (per network) :func:`train_stacked`."""
+    X = net._checked_x(X)
+    Y = net._checked_y(Y, X.shape[0])
+    if (X_val is None) != (Y_val is None):
+        raise ValueError("give both X_val and Y_val, or neither")
+    if X_val is not None:
+        X_val = net._checked_x(X_val, "X_val")
+        Y_val = net._checked_y(Y_val, X_val.shape[0], "Y_val")
+    return X, Y, X_val, Y_val
+
+
+def _check_loss(
+    loss: str, loss_kwargs: Mapping[str, float] | None
+) -> dict[str, float]:
+    """Reject an unknown loss or parameters it does not take, before
+    training starts; returns the parameters as a dict."""
+    kw = dict(loss_kwargs or {})
+    f, df = losses.get(loss)
+    try:
+        f(0.0, **kw)
+        df(0.0, **kw)
+    except TypeError:
+        raise ValueError(
+            f"loss {loss!r} does not take parameters {sorted(kw)}"
+        ) from None
+    return kw
+
+
+def _per_slice(A: ArrayLike | None, name: str, k: int):
+    """Split stacked data (leading axis: the network) into ``k`` slices."""
+    if A is None:
+        return [None] * k
+    A = as_float_array(A, name)
+    if A.ndim < 2 or A.shape[0] != k:
+        raise ValueError(
+            f"{name} must hold one data set per network, shape ({k}, ...), "
+            f"got {A.shape}"
+        )
+    return list(A)
 
 
 def _per_net_finite(arrays: list[Array], num: int) -> NDArray[np.bool_]:
@@ -333,31 +376,25 @@ def train_stacked(
         raise ValueError(
             f"need one seed per network ({k}), got {len(seeds)}"
         )
-    X = as_finite_array(X, "X")
-    Y = as_finite_array(Y, "Y")
-    if Y.ndim == 2:
-        Y = Y[:, :, None]
-    n_in, n_out = first.sizes[0], first.sizes[-1]
-    if X.ndim != 3 or X.shape[0] != k or X.shape[2] != n_in:
-        raise ValueError(f"X must have shape ({k}, n, {n_in}), got {X.shape}")
+    seeds = [check_count(s, f"seeds[{j}]") for j, s in enumerate(seeds)]
+    # each network's data pass the same check as in train
+    parts = [
+        _check_data(first, *data)
+        for data in zip(_per_slice(X, "X", k), _per_slice(Y, "Y", k),
+                        _per_slice(X_val, "X_val", k),
+                        _per_slice(Y_val, "Y_val", k), strict=True)
+    ]
+    X, Y = np.stack([p[0] for p in parts]), np.stack([p[1] for p in parts])
+    if parts[0][2] is not None:
+        X_val = np.stack([p[2] for p in parts])
+        Y_val = np.stack([p[3] for p in parts])
     n = X.shape[1]
-    if Y.shape != (k, n, n_out):
-        raise ValueError(
-            f"Y must have shape ({k}, {n}, {n_out}), got {Y.shape}"
-        )
-    if (X_val is None) != (Y_val is None):
-        raise ValueError("give both X_val and Y_val, or neither")
-    if X_val is not None:
-        X_val = as_finite_array(X_val, "X_val")
-        Y_val = as_finite_array(Y_val, "Y_val")
-        if Y_val.ndim == 2:
-            Y_val = Y_val[:, :, None]
     num_epochs = check_count(num_epochs, "num_epochs", 1)
     batch_size = check_batch_size(batch_size, n)
     record_every = check_count(record_every, "record_every", 1)
     if clip_norm is not None:
         clip_norm = check_positive(clip_norm, "clip_norm")
-    kw = dict(loss_kwargs or {})
+    kw = _check_loss(loss, loss_kwargs)
     loss_f, loss_df = losses.get(loss)
     f, df = first._f, first._df
     n_layers = first.num_layers
@@ -455,9 +492,14 @@ def train_stacked(
                     dW[diverged] = 0.0
                     db[diverged] = 0.0
             if clip_norm is not None:
-                sq = sum(np.sum((P * P).reshape(k, -1), axis=1)
-                         for pair in grads for P in pair)
+                with np.errstate(over="ignore"):
+                    sq = sum(np.sum((P * P).reshape(k, -1), axis=1)
+                             for pair in grads for P in pair)
                 norm = np.sqrt(sq)
+                for j in np.flatnonzero(~np.isfinite(norm)):
+                    # finite gradients whose squares overflow
+                    norm[j] = global_norm([(dW[j], db[j])
+                                           for dW, db in grads])
                 scale = np.where(norm > clip_norm,
                                  clip_norm / np.where(norm > 0, norm, 1.0),
                                  1.0)

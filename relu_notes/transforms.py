@@ -102,7 +102,7 @@ class FeatureTransform:
         """
         X = self._matrix(X)
         methods = self._column_methods(X.shape[1])
-        std = X.std(axis=0)
+        mean, std = _mean_std(X)
         for j, m in enumerate(methods):
             if m == "zscore" and not std[j] > 0:
                 raise ValueError(
@@ -111,9 +111,14 @@ class FeatureTransform:
                 )
             if m == "log_median":
                 _check_log_domain(X[:, j], j)
-        self.mean_ = X.mean(axis=0)
+        self.mean_ = mean
         self.std_ = std
-        self.median_ = np.median(X, axis=0)
+        with np.errstate(over="ignore"):
+            median = np.median(X, axis=0)
+        for j in np.flatnonzero(~np.isfinite(median)):
+            # the mean of the two middle values overflowed: halve first
+            median[j] = 2.0 * np.median(0.5 * X[:, j])
+        self.median_ = median
         return self
 
     def transform(self, X: ArrayLike) -> Array:
@@ -136,7 +141,13 @@ class FeatureTransform:
         out = X.copy()
         for j, m in enumerate(methods):
             if m == "zscore":
-                out[:, j] = (X[:, j] - self.mean_[j]) / self.std_[j]
+                with np.errstate(over="ignore"):
+                    out[:, j] = (X[:, j] - self.mean_[j]) / self.std_[j]
+                if not np.isfinite(out[:, j]).all():
+                    raise ValueError(
+                        f"column {j}: a z-score overflowed float64 (the "
+                        "value lies about 1e308 from the training mean)"
+                    )
             elif m == "log_median":
                 _check_log_domain(X[:, j], j)
                 out[:, j] = np.log1p(X[:, j]) - np.log1p(self.median_[j])
@@ -145,6 +156,29 @@ class FeatureTransform:
     def fit_transform(self, X: ArrayLike) -> Array:
         """:meth:`fit` on ``X``, then :meth:`transform` it."""
         return self.fit(X).transform(X)
+
+
+def _mean_std(X: Array) -> tuple[Array, Array]:
+    """Column means and standard deviations, finite for finite data.
+
+    A column whose squares overflow (values near 1e300) is divided by
+    its largest magnitude first, instead of getting a standard deviation
+    of inf and z-scores of 0.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean, std = X.mean(axis=0), X.std(axis=0)
+    for j in np.flatnonzero(~(np.isfinite(mean) & np.isfinite(std))):
+        big = np.max(np.abs(X[:, j]))
+        col = X[:, j] / big
+        with np.errstate(over="ignore"):
+            mean[j] = col.mean() * big
+            std[j] = col.std() * big
+        if not (np.isfinite(mean[j]) and np.isfinite(std[j])):
+            raise ValueError(
+                f"column {j}: its standard deviation overflows float64; "
+                "rescale the feature"
+            )
+    return mean, std
 
 
 def _check_log_domain(col: Array, j: int) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from relu_notes import activations as act
 from relu_notes.gradcheck import central_difference
@@ -56,7 +57,53 @@ def test_derivative_matches_finite_difference(name):
 def test_derivative_matches_finite_difference_random(name, x):
     f, df = act.get(name)
     num = central_difference(f, np.array([x]), h=1e-7)
-    assert float(df(x)) == pytest.approx(float(num[0]), rel=1e-5, abs=1e-7)
+    # rounding in f(x +- h) limits the difference to ~eps |f| / h
+    floor = 1e-8 * max(1.0, abs(float(f(x))))
+    assert float(df(x)) == pytest.approx(float(num[0]), rel=1e-5,
+                                         abs=floor)
+
+
+_GELU_ROOT = -0.7517915  # gelu'(x) = 0 here: compare away from it
+
+#: Each derivative by an independent formula of the math module.
+DERIVATIVES = {
+    "relu": lambda x: 1.0 if x > 0 else 0.0,
+    "leaky_relu": lambda x: 1.0 if x > 0 else 0.01,
+    "elu": lambda x: 1.0 if x > 0 else math.exp(x),
+    "gelu": lambda x: (0.5 * math.erfc(-x / math.sqrt(2.0))
+                       + x * math.exp(-0.5 * x * x)
+                       / math.sqrt(2.0 * math.pi)),
+    # sigmoid'(x) = 1 / (4 cosh(x/2)^2), tanh'(x) = 1 / cosh(x)^2
+    "sigmoid": lambda x: 0.25 / math.cosh(0.5 * x) ** 2,
+    "tanh": lambda x: 1.0 / math.cosh(x) ** 2,
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=200, deadline=None)
+@given(x=st.floats(-350, 350).filter(
+    lambda v: abs(v - _GELU_ROOT) > 1e-3))
+def test_derivative_in_the_tails_to_relative_accuracy(name, x):
+    """Relative tolerance everywhere: in the tails of sigmoid and tanh the
+    derivative is as small as 1e-300, and an absolute tolerance would
+    accept 0 (which 1 - tanh(x)**2 gives from |x| near 19)."""
+    _, df = act.get(name)
+    expected = DERIVATIVES[name](x)
+    rel = 1e-9 if name == "gelu" else 1e-12
+    tiny = 1e-290 if name == "gelu" else 0.0  # gelu' is subnormal < -37
+    assert float(df(x)) == pytest.approx(expected, rel=rel, abs=tiny)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=40, deadline=None)
+@given(a=hnp.arrays(np.float64, hnp.array_shapes(max_dims=3, max_side=5),
+                    elements=st.floats(-1e6, 1e6)))
+def test_arrays_equal_entry_by_entry(name, a):
+    for fn in act.get(name):
+        out = fn(a)
+        assert out.shape == a.shape
+        for idx in np.ndindex(a.shape):
+            assert out[idx] == fn(a[idx])
 
 
 def test_relu_grad_at_zero_is_zero_by_convention():

@@ -78,7 +78,7 @@ def test_human_number(value, text):
 
 
 def test_page_html_bad_input(explorer):
-    with pytest.raises(ValueError, match="uid must be an HTML id"):
+    with pytest.raises(ValueError, match="uid must be letters"):
         explorer.page_html(uid='x" onload="alert(1)')
     with pytest.raises(ValueError, match="unknown loss"):
         explorer.page_html(loss="hinge")
@@ -93,3 +93,17 @@ def test_bad_input(explorer):
         explorer.state(1.0, 0.0)
     with pytest.raises(ValueError, match="setups is empty"):
         OutlierExplorer({})
+
+
+def test_page_html_escapes_what_it_writes():
+    X, y = data.make_data(20, [0.8, 0.5, -0.4], 0.2, "zero_mean", rng=1)
+    evil = '</script><script>alert("kind")</script>'
+    ex = OutlierExplorer({evil: Setup(Neuron([0.8, 0.5, -0.4], 0.2), X,
+                                      X[0], y[0])})
+    html = ex.page_html(uid="safe-id", kind=evil)
+    # the kind's name reaches the page only escaped
+    assert "alert" in html and "<script>alert" not in html
+    assert html.lower().count("</script") == html.lower().count("<script")
+    for uid in ['x" onload="alert(1)', "a<b", "a b", "", "1st"]:
+        with pytest.raises(ValueError, match="uid must be"):
+            ex.page_html(uid=uid)

@@ -91,6 +91,21 @@ def test_zscore_and_log_median_by_hand():
     assert lm[1, 0] == 0.0 and lm[1, 1] == 0.0  # the median maps to 0
 
 
+def test_zscore_of_values_near_the_float64_limit():
+    # mean 0, standard deviation sqrt(2/3) 1e300: z = +-sqrt(3/2), 0
+    # (the squares overflow; the z-scores must not collapse to 0)
+    X = np.array([[1e300, 3.0], [-1e300, 1.0], [0.0, 2.0]])
+    tf = FeatureTransform("zscore").fit(X)
+    z = tf.transform(X)
+    np.testing.assert_allclose(z[:, 0], [1.5**0.5, -(1.5**0.5), 0.0],
+                               rtol=1e-14, atol=1e-300)
+    np.testing.assert_allclose(z[:, 1], z[:, 0] / 1e300 * 1e300)
+    assert tf.std_[0] == pytest.approx((2 / 3) ** 0.5 * 1e300, rel=1e-14)
+    # a median of two values near the limit does not overflow either
+    lm = FeatureTransform("log_median").fit([[1.7e308], [1.5e308]])
+    assert lm.median_[0] == pytest.approx(1.6e308, rel=1e-15)
+
+
 def test_per_column_methods():
     X = np.array([[1.0, 10.0, 7.0], [2.0, 100.0, 8.0], [4.0, 1.0, 9.0]])
     out = FeatureTransform(("zscore", "log_median", "identity")).fit(X)

@@ -12,13 +12,19 @@ R = np.array([-3.0, -1.0, -0.4, 0.25, 0.9, 1.5, 7.0])
 
 
 def test_closed_forms():
-    np.testing.assert_array_equal(losses.mse(R), R**2)
-    np.testing.assert_array_equal(losses.mse_grad(R), 2 * R)
-    np.testing.assert_array_equal(losses.mae(R), np.abs(R))
-    np.testing.assert_array_equal(losses.mae_grad(R), np.sign(R))
-    expect = np.where(np.abs(R) <= 1, 0.5 * R**2, np.abs(R) - 0.5)
-    np.testing.assert_allclose(losses.huber(R), expect)
-    np.testing.assert_array_equal(losses.huber_grad(R), np.clip(R, -1, 1))
+    # R = [-3, -1, -0.4, 0.25, 0.9, 1.5, 7], values written out by hand
+    np.testing.assert_allclose(losses.mse(R),
+                               [9, 1, 0.16, 0.0625, 0.81, 2.25, 49])
+    np.testing.assert_allclose(losses.mse_grad(R),
+                               [-6, -2, -0.8, 0.5, 1.8, 3, 14])
+    np.testing.assert_allclose(losses.mae(R),
+                               [3, 1, 0.4, 0.25, 0.9, 1.5, 7])
+    np.testing.assert_array_equal(losses.mae_grad(R),
+                                  [-1, -1, -1, 1, 1, 1, 1])
+    np.testing.assert_allclose(losses.huber(R),
+                               [2.5, 0.5, 0.08, 0.03125, 0.405, 1, 6.5])
+    np.testing.assert_array_equal(losses.huber_grad(R),
+                                  [-1, -1, -0.4, 0.25, 0.9, 1, 1])
     assert losses.huber(3.0, delta=2.0) == pytest.approx(2.0 * (3.0 - 1.0))
     assert losses.huber_grad(-5.0, delta=2.0) == -2.0
 

@@ -261,7 +261,7 @@ def test_bad_inputs():
     X, Y = _data([3, 4, 2])
     with pytest.raises(ValueError, match=r"X must have shape \(n, 3\)"):
         net.forward(X[:, :2])
-    with pytest.raises(ValueError, match="X must have shape"):
+    with pytest.raises(ValueError, match="X must have 2 dimension"):
         net.forward(X[0])
     with pytest.raises(ValueError, match=r"Y must have shape \(7, 2\)"):
         net.loss_and_grads(X, Y[:3])

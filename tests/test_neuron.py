@@ -140,7 +140,7 @@ def test_repr_and_read_only():
         (lambda: Neuron([1.0], "x"), "b must be a real"),
         (lambda: Neuron([1.0], 0.0, slope=1.5), "slope must be in"),
         (lambda: Neuron(W, B).forward(np.ones((2, 2))),
-         "X has 2 column.*3 weight"),
+         "X has 2 column.*3 input"),
         (lambda: Neuron(W, B).forward(np.ones(3)), "X must have 2 dim"),
         (lambda: Neuron(W, B).forward(np.ones((0, 3))), "no rows"),
         (lambda: Neuron(W, B).is_dead([[np.nan, 1.0, 1.0]]), "X holds 1"),
@@ -191,7 +191,7 @@ def test_apply_update_and_fit_with_the_optimisers():
     after, hist = fit(dead, SGD(0.1), np.abs(X), Y, 10, weight_decay=0.5)
     np.testing.assert_allclose(after.w, dead.w * 0.95**10)
     assert after.b == dead.b and np.all(hist["active"] == 0)
-    with pytest.raises(ValueError, match="weight_decay must be >= 0"):
+    with pytest.raises(ValueError, match="weight_decay must be a finite"):
         apply_update(neuron, SGD(0.1), dw, db, weight_decay=-1.0)
     with pytest.raises(ValueError, match="dw has shape"):
         apply_update(neuron, SGD(0.1), dw[:2], db)

@@ -196,3 +196,62 @@ def test_adamw_is_adam_plus_decoupled_decay_of_the_weights():
     with pytest.raises(ValueError, match="weight_decay"):
         AdamW(0.1, weight_decay=-1)
     assert "AdamW" in repr(opt)
+
+
+def _adam_by_hand(gs, lr=0.01, b1=0.9, b2=0.999, eps=1e-8):
+    """Adam on one parameter in decimal arithmetic, which has no
+    overflow at g**2 = 1e400."""
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 40
+    D = Decimal
+    p = m = v = D(0)
+    for t, g in enumerate(gs, start=1):
+        g = D(repr(g))
+        m = D(repr(b1)) * m + (1 - D(repr(b1))) * g
+        v = D(repr(b2)) * v + (1 - D(repr(b2))) * g * g
+        m_hat = m / (1 - D(repr(b1)) ** t)
+        v_hat = v / (1 - D(repr(b2)) ** t)
+        p -= D(repr(lr)) * m_hat / (v_hat.sqrt() + D(repr(eps)))
+    return float(p)
+
+
+@pytest.mark.parametrize("gs", [
+    [1e200, 1.0, -3e180],
+    [1.0, 1e300, 1e300, -1.0],
+    [1e160, -1e160],
+    [0.5, -2.0, 1.5],  # the ordinary path, for comparison
+])
+def test_adam_matches_exact_arithmetic_for_huge_gradients(gs):
+    W = [np.zeros((1, 2))]
+    b = [np.zeros(1)]
+    opt = Adam(0.01)
+    for g in gs:
+        # entry 0 sees the sequence, entry 1 a constant small gradient
+        opt.step(W, b, [(np.array([[g, 0.25]]), np.array([g]))])
+    expected = _adam_by_hand(gs)
+    assert W[0][0, 0] == pytest.approx(expected, rel=1e-12)
+    assert b[0][0] == pytest.approx(expected, rel=1e-12)
+    # a huge gradient in one entry does not disturb its neighbour
+    assert W[0][0, 1] == pytest.approx(_adam_by_hand([0.25] * len(gs)),
+                                       rel=1e-12)
+
+
+def test_adam_first_step_is_lr_for_gradients_above_1e154():
+    for scale in (1e154, 1e200, 1e300, 5e307):
+        W, b = _params()
+        W0 = W[0].copy()
+        Adam(0.01).step(W, b, _grads(scale))
+        nonzero = _grads()[0][0] != 0
+        np.testing.assert_allclose(np.abs(W0 - W[0])[nonzero], 0.01,
+                                   rtol=1e-6)
+
+
+def test_clip_grad_norm_of_finite_huge_gradients():
+    g = [(np.full((2, 2), 3e200), np.full(2, -4e200))]
+    clipped, norm = clip_grad_norm(g, 2.0)
+    # |g|^2 = 4 * 9e400 + 2 * 16e400 = 68e400
+    assert norm == pytest.approx(math.sqrt(68) * 1e200, rel=1e-14)
+    assert global_norm(clipped) == pytest.approx(2.0, rel=1e-14)
+    np.testing.assert_allclose(clipped[0][1] / clipped[0][0][0, 0],
+                               [-4 / 3, -4 / 3])

@@ -75,7 +75,10 @@ def test_born_dead_monte_carlo_matches_closed_form(width):
     exact = theory.born_dead_probability(width, np.arange(1, depth + 1))
     tol = 4 * np.sqrt(exact * (1 - exact) / num_nets) + 1e-12
     assert np.all(np.abs(p - exact) <= tol)
-    assert np.all(se >= 0) and p.shape == (depth,)
+    assert p.shape == se.shape == (depth,)
+    # the standard error of a fraction of num_nets independent draws
+    i = depth // 2
+    assert se[i] == pytest.approx(math.sqrt(p[i] * (1 - p[i]) / num_nets))
 
 
 def test_born_dead_closed_form_values():
@@ -104,6 +107,33 @@ def test_zero_bias_networks_are_homogeneous():
     assert np.mean(whole <= 15) <= np.mean(plus <= 15)
 
 
+@pytest.mark.parametrize(("scale", "width"), [(1.0, 1), (10.0, 1),
+                                              (0.3, 2)])
+def test_first_dead_layer_with_biases_depends_on_the_weight_scale(
+    scale, width
+):
+    """One layer, inputs +c and -c, biases with standard deviation 1.
+
+    A unit is off on both inputs when ``b <= -|w| c``; with ``w`` normal
+    of standard deviation ``s_w = sqrt(2)`` (He, fan-in 1) and ``b``
+    standard normal the probability is the angle of that wedge,
+    ``arctan(1 / (c s_w)) / pi``, and all ``width`` units (independent)
+    must be off. The input's scale ``c`` stands in for the weights'
+    scale, which with zero biases would not matter at all.
+    """
+    num_nets = 20_000
+    X = [[scale], [-scale]]
+    first = theory.first_dead_layer(width, 1, X, num_nets, seed=3,
+                                    bias_std=1.0)
+    p_unit = math.atan(1.0 / (scale * math.sqrt(2.0))) / math.pi
+    exact = p_unit**width
+    measured = np.mean(first == 1)
+    assert abs(measured - exact) <= 4 * math.sqrt(
+        exact * (1 - exact) / num_nets)
+    # zero biases: never dead on inputs of both signs
+    assert np.all(theory.first_dead_layer(width, 1, X, 200, seed=3) == 2)
+
+
 def test_biases_change_the_answer_but_not_the_trend():
     p0, _ = theory.born_dead_monte_carlo(4, 40, 4000, seed=2)
     p1, _ = theory.born_dead_monte_carlo(4, 40, 4000, seed=2, bias_std=0.5)
@@ -130,9 +160,9 @@ def test_latch():
     [
         (lambda: theory.narrow_window_width("x"), "w must be a real"),
         (lambda: theory.narrow_window_width(np.nan), "NaN"),
-        (lambda: theory.relu_mean_square(0, 2.0), "depth must be >= 1"),
+        (lambda: theory.relu_mean_square(0, 2.0), "depth must hold whole"),
         (lambda: theory.relu_mean_square(1, -1.0), "gain must be"),
-        (lambda: theory.born_dead_probability(0, 3), "width must be"),
+        (lambda: theory.born_dead_probability(0, 3), "width must hold"),
         (lambda: theory.depth_to_die(3, p=1.0), "p must be in"),
         (lambda: theory.first_dead_layer(0, 3, [[1.0]], 10), ">= 1"),
         (lambda: theory.first_dead_layer(2, 3, [1.0], 10), "dimension"),

@@ -128,7 +128,7 @@ def test_divergence_is_flagged_not_nan():
         ({"clip_norm": -1.0}, "clip_norm"),
         ({"loss": "l1"}, "unknown loss 'l1'"),
         ({"X_val": np.ones((2, 3))}, "both X_val and Y_val"),
-        ({"X_val": np.ones((2, 4)), "Y_val": np.ones(2)}, "X must have"),
+        ({"X_val": np.ones((2, 4)), "Y_val": np.ones(2)}, "X_val must have"),
     ],
 )
 def test_bad_arguments(kwargs, match):
@@ -156,7 +156,7 @@ def test_experiment_runs_are_reproducible_and_remedies_apply():
                           loss="huber", transform="log_median"), [0, 1])
     assert s.dead.shape == (2,) and s.num_diverged == 0
     assert np.all(np.isfinite(s.val_mse))
-    assert isinstance(Setup(), Setup)
+    assert Setup() == BASELINE and BASELINE.loss == "mse"
     h3, net, X = run_with_network(small, 3)
     np.testing.assert_array_equal(h3.train_loss, h1.train_loss)
     assert X.shape == (64, 6) and net.sizes == [6, 32, 32, 1]
