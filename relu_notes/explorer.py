@@ -353,10 +353,11 @@ class OutlierExplorer:
         # fonts then read like those of the book's other figures.
         row_h = 1.9
         height = row_h * nr + 0.6
-        fig = Figure(figsize=(2.15 * nc + 0.5, height))
+        width = style.WIDE_WIDTH  # the book's wide figure
+        fig = Figure(figsize=(width, height))
         axes = fig.subplots(
             nr, nc, sharex=True, sharey=True, squeeze=False,
-            gridspec_kw={"left": 0.6 / (2.15 * nc + 0.5), "right": 0.98,
+            gridspec_kw={"left": 0.6 / width, "right": 0.98,
                          "wspace": 0.08,
                          "top": 1 - 0.6 / height,
                          "bottom": 0.85 / height,
@@ -376,10 +377,11 @@ class OutlierExplorer:
                 ax.title.set_fontsize(10)
                 ax.tick_params(labelsize=10)
         for ax in axes[-1]:
-            ax.set_xlabel("z (symmetric log)", fontsize=10)
-        handles, labels = axes[0, 0].get_legend_handles_labels()
-        fig.legend(handles[:2], labels[:2], loc="lower center",
-                   ncols=2, fontsize=10)
+            ax.set_xlabel("$z$ (symmetric log)", fontsize=10)
+        handles, _ = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles[:2], ["active row ($z > 0$)",
+                                 "inactive row ($z \\leq 0$)"],
+                   loc="lower center", ncols=2, fontsize=10)
         return fig
 
     def page_data(self, digits: int = 6) -> dict:

@@ -100,6 +100,10 @@ def test_image_records_width_and_type_sizes():
         assert record["legend_pt"] == style.SIZES["legend"]
         assert record["ticks_print_ratio"] >= style.MIN_TICK_RATIO
         assert record["ticks_web_ratio"] >= style.MIN_TICK_RATIO
+        # a wide figure still fits the print line: type is not shrunk
+        assert record["width_in"] <= style.PRINT_LINE_WIDTH
+        assert (record["legend_pt"] * record["print_scale"]
+                >= style.MIN_LEGEND_PT)
 
 
 def test_image_is_twice_the_screen_resolution():
