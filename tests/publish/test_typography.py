@@ -40,7 +40,8 @@ _WEIGHTS = """() => [...document.querySelectorAll('article span.pasted-text')]
             around: getComputedStyle(s.parentElement).fontWeight}))"""
 
 _TABLES = """() => [...document.querySelectorAll('article table')]
-.filter(t => !t.closest('.cell_output .text_html, .explorer-face'))
+// a table inside a numbered figure (the outlier explorer) is part of it
+.filter(t => !t.closest('.cell_output .text_html, .explorer-face, figure .ox'))
 .map(t => ({
   caption: (t.querySelector('caption') || {textContent: ''})
            .textContent.trim(),
