@@ -5,8 +5,8 @@ explains it:
 
 - :mod:`relu_notes.activations`: activation functions and derivatives.
 - :mod:`relu_notes.data`: ordinary inputs, teacher targets, outliers.
-- :mod:`relu_notes.explorer`: the outlier explorer (widget, player,
-  small multiples).
+- :mod:`relu_notes.explorer`: the outlier explorer (widget, the face
+  computed in the page, small multiples).
 - :mod:`relu_notes.gradcheck`: finite differences for checking gradients.
 - :mod:`relu_notes.losses`: MSE, MAE and Huber losses and derivatives.
 - :mod:`relu_notes.mlp`: a fully connected network and its backward pass.
@@ -29,7 +29,16 @@ explains it:
   per search.
 - :mod:`relu_notes.ranktrain`: ranking networks trained side by side, and
   the step that killed each hidden unit.
-- :mod:`relu_notes.seedstats`: bootstrap intervals of a mean over seeds.
+- :mod:`relu_notes.seedstats`: bootstrap intervals over seeds, and their
+  text for a table cell.
+- :mod:`relu_notes.revival`: dormant units and their re-initialisation
+  (ReDo).
+- :mod:`relu_notes.bias_init`: data-dependent initial biases.
+- :mod:`relu_notes.realdata`: the diamonds table, read from the plotnine
+  wheel.
+- :mod:`relu_notes.diamond_experiments`: the real-data experiment.
+- :mod:`relu_notes.book`: numbers and figures as the book shows them
+  (glue at the stated precision, figure fingerprints).
 """
 
 __version__ = "0.1.0"
