@@ -38,6 +38,7 @@ __all__ = [
     "StepLog",
     "Summary",
     "bootstrap_interval",
+    "prepare",
     "run",
     "run_seeds",
     "run_with_network",
@@ -169,9 +170,12 @@ def _check_setup(setup) -> None:
         )
 
 
-def _prepare(setup: Setup, seed: int):
+def prepare(setup: Setup, seed: int) -> tuple:
     """Data, transform and untrained network of one run: ``(net, X, y,
-    X_val, y_val)`` with the features transformed."""
+    X_val, y_val)`` with the features transformed (the start of
+    :func:`run`, for chapters that train the run their own way, such as
+    *Adam, weight decay and bringing units back*)."""
+    _check_setup(setup)
     X, y, X_val, y_val, _ = _setup_data(setup, seed)
     net = MLP(
         [len(FEATURES), *setup.hidden, 1],
@@ -207,7 +211,7 @@ def run_with_network(
     transformed training inputs, for looking inside the network."""
     _check_setup(setup)
     seed = check_count(seed, "seed")
-    net, X, y, X_val, y_val = _prepare(setup, seed)
+    net, X, y, X_val, y_val = prepare(setup, seed)
     history = train(
         net,
         X,
@@ -274,7 +278,7 @@ def run_seeds(setup: Setup, seeds: Iterable[int]) -> Summary:
         histories = [r[0] for r in runs]
         return _summary(histories, [r[1] for r in runs],
                         [r[2] for r in runs])
-    parts = [_prepare(setup, s) for s in seeds]
+    parts = [prepare(setup, s) for s in seeds]
     nets = [p[0] for p in parts]
     inputs = [p[1] for p in parts]
     histories = train_stacked(
@@ -368,7 +372,7 @@ def step_log(setup: Setup, seeds: Iterable[int]) -> StepLog:
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
-    parts = [_prepare(setup, s) for s in seeds]
+    parts = [prepare(setup, s) for s in seeds]
     nets = [p[0] for p in parts]
     X = np.stack([p[1] for p in parts])
     k = len(seeds)

@@ -306,3 +306,20 @@ def test_runs_share_read_only_cached_data():
     c = run_seeds(replace(BASELINE, n_train=64, n_val=16, num_epochs=1,
                           transform=["zscore"] * 6), [0])
     np.testing.assert_array_equal(c.inputs[0], a.inputs[0])
+
+
+def test_prepare_is_the_start_of_run():
+    from relu_notes.experiments import prepare
+
+    setup = replace(BASELINE, n_train=64, n_val=16, num_epochs=1)
+    net, X, y, X_val, y_val = prepare(setup, 3)
+    assert X.shape == (64, 6) and X_val.shape == (16, 6)
+    assert y.shape[0] == 64 and y_val.shape[0] == 16
+    assert [W.shape for W in net.weights] == [(6, 32), (32, 32), (32, 1)]
+    # the same seed gives the same data and the same untrained network
+    net2, X2, *_ = prepare(setup, 3)
+    np.testing.assert_array_equal(X, X2)
+    for W, W2 in zip(net.weights, net2.weights, strict=True):
+        np.testing.assert_array_equal(W, W2)
+    with pytest.raises(ValueError, match="setup"):
+        prepare("baseline", 0)
