@@ -182,17 +182,23 @@ def _loss_and_grads(
     return L, dW, dB
 
 
+def _out_and_slope(z: Array, a: Array) -> tuple[Array, Array]:
+    """Output and derivative of a (leaky) ReLU with slope ``a`` (0 for
+    ReLU; shape (m, 1)) at the pre-activations ``z`` (m, n)."""
+    active = z > 0
+    return np.where(active, z, a * z), np.where(active, 1.0, a)
+
+
 def _loss_and_grads_unchecked(
     z: Array, X: Array, y: Array, f, df, a: Array
 ) -> tuple[Array, Array, Array]:
     """Loss and gradients from the pre-activations ``z`` (m, n); call
     under ``np.errstate`` and check the results for overflow."""
     n = X.shape[-2]
-    active = z > 0
-    out = np.where(active, z, a * z)
+    out, scale = _out_and_slope(z, a)
     r = out - y
     L = np.mean(f(r), axis=1)
-    g = df(r) * np.where(active, 1.0, a)
+    g = df(r) * scale
     if X.ndim == 2:
         dW = (g @ X) / n
     else:
@@ -337,7 +343,6 @@ def sgd_many(
     gen = np.random.default_rng(rng)
     hist = {k: np.empty((num_steps, m)) for k in ("db", "active")}
     lr_col = lr[:, None]
-    leaky = bool(np.any(a))
     chunk = max(1, (1 << 20) // (num_streams * n))
     # A batch enters only through how often it holds each row, so the
     # batch gradient is a weighted mean over all n rows: one (m, n)
@@ -354,17 +359,12 @@ def sgd_many(
                 (idx + offset).ravel(), minlength=k * num_streams * n
             ).reshape(k, num_streams, n) / batch_size
             for j in range(k):
-                active = z > 0
-                if leaky:
-                    out = np.where(active, z, a * z)
-                    scale = np.where(active, 1.0, a)
-                else:
-                    out, scale = z * active, active
+                out, scale = _out_and_slope(z, a)
                 g = counts[j][stream] * df(out - y) * scale
                 dB = g.sum(axis=1)
                 W = W - lr_col * (g @ X)
                 B = B - lr * dB
-                z = W @ X.T + B[:, None]
+                z = _z_unchecked(W, B, X)
                 hist["db"][start + j] = dB
                 hist["active"][start + j] = np.count_nonzero(
                     z > 0, axis=1) / n

@@ -18,18 +18,8 @@ from pathlib import Path
 
 import pytest
 from book_sources import BUILD, PDF_NAME, ROOT, SITE
-from web_metrics import serve
+from web_metrics import CHROMIUM, CHROMIUM_ARGS, serve
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 
 
@@ -82,3 +72,21 @@ def screenshots() -> Path:
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    """Open pages of the served site; ``visit(path)`` returns a
+    ``test_browser.Visit``, closed after the test."""
+    from test_browser import Visit
+
+    opened = []
+
+    def open_(path: str):
+        v = Visit(browser, f"{site_url}/{path}", site_url)
+        opened.append(v)
+        return v
+
+    yield open_
+    for v in opened:
+        v.close()

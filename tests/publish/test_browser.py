@@ -106,20 +106,6 @@ class Visit:
         self.context.close()
 
 
-@pytest.fixture
-def visit(browser, site_url):
-    opened: list[Visit] = []
-
-    def open_(path: str) -> Visit:
-        v = Visit(browser, f"{site_url}/{path}", site_url)
-        opened.append(v)
-        return v
-
-    yield open_
-    for v in opened:
-        v.close()
-
-
 def _check_math(v: Visit) -> list[str]:
     v.wait_for_math()
     bad = [

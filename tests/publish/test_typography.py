@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pytest
 from book_sources import BUILD, ROOT, SITE, Page, pages
-from test_browser import Visit
 
 from relu_notes import style
 
@@ -83,20 +82,6 @@ _FIGURE_IMAGES = """() => [...document.querySelectorAll(
             shown: i.getBoundingClientRect().width}))"""
 
 
-@pytest.fixture
-def visit_page(browser, site_url):
-    opened: list[Visit] = []
-
-    def open_(path: str) -> Visit:
-        v = Visit(browser, f"{site_url}/{path}", site_url)
-        opened.append(v)
-        return v
-
-    yield open_
-    for v in opened:
-        v.close()
-
-
 def _rgb(text: str) -> tuple[float, ...]:
     return tuple(float(x) for x in re.findall(r"[\d.]+", text)[:3])
 
@@ -122,16 +107,16 @@ def test_contrast_formula() -> None:
 
 
 @pytest.mark.parametrize("page", pages(), ids=lambda p: p.docname)
-def test_glued_numbers_in_the_text_weight(page: Page, visit_page) -> None:
-    v = visit_page(page.html)
+def test_glued_numbers_in_the_text_weight(page: Page, visit) -> None:
+    v = visit(page.html)
     bold = [g["text"] for g in v.page.evaluate(_WEIGHTS)
             if g["own"] != g["around"]]
     assert not bold, f"glued values not in the text's weight: {bold[:8]}"
 
 
 @pytest.mark.parametrize("page", pages(), ids=lambda p: p.docname)
-def test_every_table_has_a_numbered_caption(page: Page, visit_page) -> None:
-    v = visit_page(page.html)
+def test_every_table_has_a_numbered_caption(page: Page, visit) -> None:
+    v = visit(page.html)
     bad = [t["head"] for t in v.page.evaluate(_TABLES)
            if not (t["caption"] and t["numbered"])]
     assert not bad, (
@@ -141,8 +126,8 @@ def test_every_table_has_a_numbered_caption(page: Page, visit_page) -> None:
 
 
 @pytest.mark.parametrize("page", pages(), ids=lambda p: p.docname)
-def test_captions_are_readable(page: Page, visit_page) -> None:
-    v = visit_page(page.html)
+def test_captions_are_readable(page: Page, visit) -> None:
+    v = visit(page.html)
     bad = []
     for c in v.page.evaluate(_CAPTIONS):
         ratio = contrast(c["color"], c["bg"])
@@ -157,13 +142,13 @@ def test_captions_are_readable(page: Page, visit_page) -> None:
     assert not bad, "\n".join(bad)
 
 
-def test_reading_measure(visit_page) -> None:
+def test_reading_measure(visit) -> None:
     """Long paragraphs of plain prose at 1280 px: 60 to 75 characters a
     line on average over the book (65 to 70 is the aim; the width is set
     in ``ch`` and the characters per line depend on the font)."""
     measures = []
     for page in pages():
-        v = visit_page(page.html)
+        v = visit(page.html)
         measures += v.page.evaluate(_MEASURE)
     assert len(measures) >= 5, "too few paragraphs to measure"
     mean = sum(measures) / len(measures)
@@ -179,10 +164,10 @@ def _png_record(path: Path) -> dict | None:
 
 
 @pytest.mark.parametrize("page", pages(), ids=lambda p: p.docname)
-def test_figure_type_sizes(page: Page, visit_page) -> None:
+def test_figure_type_sizes(page: Page, visit) -> None:
     """Every figure drawn through relu_notes.style, its ticks >= 0.85 of
     the body text and its legends >= 10 pt, in print and as shown."""
-    v = visit_page(page.html)
+    v = visit(page.html)
     v.wait_for_images()
     bad = []
     html_dir = (SITE / page.html).parent
