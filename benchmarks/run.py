@@ -2,8 +2,8 @@
 
 Usage: ``make bench`` (or ``.venv/bin/python benchmarks/run.py``). Options:
 ``--quick`` skips the cold build, the rebuild and the test command, which
-take minutes; ``--only NAME`` runs one micro-benchmark (``--only web``: the
-website rows alone).
+
+
 
 Rows:
 
@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -44,7 +45,11 @@ sys.path.insert(0, str(ROOT / "tests" / "publish"))
 import web_metrics  # noqa: E402
 
 
-def time_notebook(path: Path) -> float:
+def time_notebook(path: Path, cells: int = 0) -> float:
+    """Seconds to execute ``path`` in a fresh kernel (kernel start included).
+
+    With ``cells > 0``, also print that many of its slowest cells.
+    """
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
@@ -54,7 +59,22 @@ def time_notebook(path: Path) -> float:
     )
     start = time.perf_counter()
     client.execute()
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    if cells > 0:
+        timed = []
+        for i, cell in enumerate(nb.cells):
+            stamps = cell.get("metadata", {}).get("execution", {})
+            if "iopub.execute_input" in stamps:
+                t0 = datetime.fromisoformat(
+                    stamps["iopub.execute_input"].rstrip("Z"))
+                t1 = datetime.fromisoformat(
+                    stamps["shell.execute_reply"].rstrip("Z"))
+                timed.append(((t1 - t0).total_seconds(), i))
+        for seconds, i in sorted(timed, reverse=True)[:cells]:
+            first = nb.cells[i].source.strip().splitlines()[0][:60]
+            print(f"    cell {i:>3}: {seconds:5.2f} s  {first}",
+                  file=sys.stderr, flush=True)
+    return elapsed
 
 
 def time_command(cmd: list[str], cwd: Path) -> float:
@@ -113,7 +133,12 @@ def web_rows(site: Path) -> list[tuple[str, str, str, bool | None]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", default=None)
+    parser.add_argument("--only", default=None,
+                        help="one micro-benchmark, 'web' or 'notebooks'")
+    parser.add_argument("--cells", type=int, default=0,
+                        help="print each notebook's N slowest cells")
+    parser.add_argument("--notebook", default=None,
+                        help="time only chapters/NAME.ipynb")
     args = parser.parse_args()
 
     rows: list[tuple[str, str, str, str]] = []
@@ -123,9 +148,10 @@ def main() -> None:
         rows.append((name, value, target, verdict))
         print(f"  {name}: {value}", file=sys.stderr, flush=True)
 
-    if args.only is None:
-        for nb in sorted((ROOT / "chapters").glob("*.ipynb")):
-            t = time_notebook(nb)
+    if args.only in (None, "notebooks"):
+        pattern = f"{args.notebook}.ipynb" if args.notebook else "*.ipynb"
+        for nb in sorted((ROOT / "chapters").glob(pattern)):
+            t = time_notebook(nb, args.cells)
             add(f"notebook {nb.name}", f"{t:.2f} s", "<= 5 s", t <= 5)
 
     for bench in micro.BENCHMARKS:
