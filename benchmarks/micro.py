@@ -184,3 +184,26 @@ def explorer_latency() -> list[Row]:
 
 
 BENCHMARKS += [outlier_sweep_speedup, explorer_latency]
+
+
+def figure() -> list[Row]:
+    """Rendering one wide three-panel figure the way the book stores it
+    (:func:`relu_notes.style.image`: PNG at twice the screen resolution,
+    reduced to a 256-colour palette)."""
+    from relu_notes import style
+
+    style.use()
+    fig, axes = style.figure("wide", aspect=0.5, ncols=3)
+    x = np.linspace(0, 10, 500)
+    for ax in axes.flat:
+        for k in range(4):
+            ax.plot(x, np.sin(k * x) + k)
+        ax.set_title("a panel")
+        ax.set_xlabel("step")
+    t = best_of(lambda: style.image(fig), repeat=3)
+    kb = len(style.image(fig)[0]) / 1024
+    return [("figure: wide, three panels, stored PNG",
+             f"{t * 1e3:.0f} ms, {kb:.0f} KB", "<= 500 ms", t <= 0.5)]
+
+
+BENCHMARKS += [figure]

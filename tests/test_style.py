@@ -117,6 +117,26 @@ def test_image_is_twice_the_screen_resolution():
             img.width - 2 * metadata["width"]) <= 2
 
 
+def test_image_is_a_palette_of_at_most_256_colours():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    for smooth in (False, True):
+        fig, ax = style.figure("text")
+        x = np.linspace(0, 1, 200)
+        if smooth:  # a colour map: median cut
+            ax.imshow(np.outer(x, x))
+        else:       # lines only: octree
+            ax.plot(x, x ** 2)
+        assert style._has_colour_maps(fig) is smooth
+        png, _ = style.image(fig)
+        with Image.open(io.BytesIO(png)) as img:
+            assert img.mode == "P"
+            assert len(img.getcolors(256)) <= 256
+
+
 def test_type_sizes_finds_a_small_label():
     import math
 
