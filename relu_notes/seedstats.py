@@ -125,12 +125,15 @@ def bootstrap_interval(
 
 
 def interval_text(
-    values: ArrayLike, scale: float = 1.0, fmt: str = ".1f"
+    values: ArrayLike,
+    scale: float = 1.0,
+    fmt: str = ".1f",
+    statistic: str = "mean",
 ) -> str:
-    """``"mean [low, high]"`` for a table cell: the mean over seeds and its
-    90 % bootstrap interval (:func:`bootstrap_interval`; diverged runs,
-    marked NaN, left out), each formatted by
-    :func:`relu_notes.book.number`.
+    """``"estimate [low, high]"`` for a table cell or a sentence: the mean
+    (or median) over seeds and its 90 % bootstrap interval
+    (:func:`bootstrap_interval`; diverged runs, marked NaN, left out),
+    each formatted by :func:`relu_notes.book.number`.
 
     Parameters
     ----------
@@ -140,6 +143,8 @@ def interval_text(
         Multiplies the values first (100 for percentages).
     fmt : str
         Number format of all three numbers.
+    statistic : {"mean", "median"}
+        What is estimated, as in :func:`bootstrap_interval`.
 
     Returns
     -------
@@ -147,7 +152,25 @@ def interval_text(
         With no-break spaces, so a table cell does not wrap inside it;
         ``"–"`` when no run finished.
     """
-    m, lo, hi = bootstrap_interval(np.asarray(values, dtype=float) * scale)
+    return format_interval(bootstrap_interval(
+        np.asarray(values, dtype=float) * scale, statistic
+    ), fmt)
+
+
+def format_interval(
+    interval: tuple[float, float, float], fmt: str = ".1f",
+    scale: float = 1.0,
+) -> str:
+    """``"estimate [low, high]"`` from an interval already computed, such
+    as the result of :func:`bootstrap_interval`; each number times
+    ``scale``, formatted by :func:`relu_notes.book.number`, with no-break
+    spaces. ``"–"`` when the estimate is NaN (no run finished)."""
+    if len(interval) != 3:
+        raise ValueError(
+            "interval must be (estimate, low, high), got "
+            f"{len(interval)} numbers"
+        )
+    m, lo, hi = (float(v) * scale for v in interval)
     if not np.isfinite(m):
         return "\u2013"
     m, lo, hi = (number(v, fmt) for v in (m, lo, hi))

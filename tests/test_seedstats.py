@@ -62,3 +62,25 @@ def test_interval_text():
     assert interval_text([-2.0, -2.0], fmt=".0f") == (
         "\u22122\u00a0[\u22122,\u00a0\u22122]"
     )
+
+
+def test_interval_text_of_the_median():
+    from relu_notes.seedstats import interval_text
+
+    # the median of 1, 2, 100 is 2: far from the mean, 34.3
+    assert interval_text([1.0, 2.0, 100.0], fmt=".0f",
+                         statistic="median").startswith("2\u00a0[")
+    assert interval_text([1.0, 2.0, 100.0], fmt=".0f").startswith(
+        "34\u00a0[")
+    with pytest.raises(ValueError, match="statistic"):
+        interval_text([1.0, 2.0], statistic="mode")
+
+
+def test_format_interval():
+    from relu_notes.seedstats import format_interval
+
+    assert format_interval((0.5, 0.25, 0.75), ".0f", 100) == (
+        "50\u00a0[25,\u00a075]")
+    assert format_interval((np.nan, np.nan, np.nan)) == "\u2013"
+    with pytest.raises(ValueError, match="estimate, low, high"):
+        format_interval((1.0, 2.0))
