@@ -150,11 +150,15 @@ class DeathTrace:
     far_in_batch : ndarray of int, shape (k, T)
         The table index of the far row in the batch of each step, or -1.
     summary : Summary
+    step_size : ndarray of float, shape (k, T)
+        The size of each step: the Euclidean norm of the change of all
+        weights and biases of the network.
     """
 
     died_at: NDArray[np.int64]
     far_in_batch: NDArray[np.int64]
     summary: Summary
+    step_size: NDArray[np.float64]
 
 
 def trace_deaths(setup: DiamondSetup, seeds: Iterable[int]) -> DeathTrace:
@@ -182,13 +186,22 @@ def trace_deaths(setup: DiamondSetup, seeds: Iterable[int]) -> DeathTrace:
                                for z in pres[:-1]], axis=-1)
 
     n_layers = nets[0].num_layers
-    dead.append(dead_now(
-        [np.stack([n.weights[i] for n in nets]) for i in range(n_layers)],
-        [np.stack([n.biases[i] for n in nets]) for i in range(n_layers)],
-    ))
+    Ws0 = [np.stack([n.weights[i] for n in nets]) for i in range(n_layers)]
+    bs0 = [np.stack([n.biases[i] for n in nets]) for i in range(n_layers)]
+    dead.append(dead_now(Ws0, bs0))
+
+    def flat(Ws, bs):
+        return np.concatenate([P.reshape(k, -1) for P in Ws + bs], axis=1)
+
+    last = [flat(Ws0, bs0)]
+    sizes: list[NDArray[np.float64]] = []
 
     def on_step(step, idx, Ws, bs):
         dead.append(dead_now(Ws, bs))
+        now = flat(Ws, bs)
+        with np.errstate(over="ignore", invalid="ignore"):
+            sizes.append(np.linalg.norm(now - last[0], axis=1))
+        last[0] = now
         table = rows[np.arange(k)[:, None], idx]
         hit = np.where(np.isin(table, far), table, -1)
         far_in.append(hit.max(axis=1))
@@ -208,4 +221,5 @@ def trace_deaths(setup: DiamondSetup, seeds: Iterable[int]) -> DeathTrace:
     died_at = np.where(D[:, -1], last_alive + 1, -1)
     return DeathTrace(died_at.astype(np.int64),
                       np.stack(far_in, axis=1).astype(np.int64),
-                      _summary(hs, nets, [p[1] for p in parts]))
+                      _summary(hs, nets, [p[1] for p in parts]),
+                      np.stack(sizes, axis=1))

@@ -39,6 +39,15 @@ def test_split_and_target():
         np.log(d.y[rows]))
 
 
+def test_step_size_is_the_norm_of_the_parameter_change():
+    t = trace_deaths(replace(SMALL, num_epochs=1, batch_size=200), [0])
+    net = prepare_diamonds(SMALL, 0)[0]
+    p0 = np.concatenate([w.ravel() for w in net.weights + net.biases])
+    n = t.summary.networks[0]
+    p1 = np.concatenate([w.ravel() for w in n.weights + n.biases])
+    np.testing.assert_allclose(t.step_size[0, 0], np.linalg.norm(p1 - p0))
+
+
 def test_runs_and_trace_agree():
     s = run_diamonds(SMALL, [0, 1])
     t = trace_deaths(SMALL, [0, 1])
@@ -48,6 +57,7 @@ def test_runs_and_trace_agree():
     np.testing.assert_allclose(dead_end.mean(axis=1), s.dead)
     hits = t.far_in_batch[t.far_in_batch >= 0]
     assert np.isin(hits, far_rows()).all() and hits.size >= 1
+    assert t.step_size.shape == (2, 7) and (t.step_size > 0).all()
     with pytest.raises(ValueError, match="plain"):
         trace_deaths(replace(SMALL, norm="batch"), [0])
     r = run_diamonds(replace(SMALL, redo_every=2), [0])
