@@ -27,7 +27,7 @@ from relu_notes import optim
 from relu_notes._validate import check_count
 from relu_notes.bias_init import data_dependent_biases
 from relu_notes.listings import FEATURES, make_listings
-from relu_notes.mlp import MLP, forward_arrays
+from relu_notes.mlp import MLP
 from relu_notes.seedstats import bootstrap_interval
 from relu_notes.train import History, train, train_stacked
 from relu_notes.transforms import FeatureTransform
@@ -38,6 +38,7 @@ __all__ = [
     "StepLog",
     "Summary",
     "bootstrap_interval",
+    "dead_curve",
     "prepare",
     "run",
     "run_seeds",
@@ -261,19 +262,33 @@ class Summary:
     inputs: list[NDArray[np.float64]] = field(default_factory=list)
 
 
-def run_seeds(setup: Setup, seeds: Iterable[int]) -> Summary:
+def run_seeds(
+    setup: Setup,
+    seeds: Iterable[int],
+    *,
+    final_only: bool = False,
+    on_step=None,
+) -> Summary:
     """:func:`run` for each seed, with the final numbers collected.
 
     The seeds are trained side by side as one stacked computation
     (:func:`relu_notes.train.train_stacked`), which gives the same runs
     as calling :func:`run` for each seed, only faster; with
     re-initialisation (``redo_every``) they are trained one by one.
+    ``final_only`` and ``on_step`` are passed to
+    :func:`~relu_notes.train.train_stacked` (with ``final_only`` the
+    histories hold only the final record, without gradient norms).
     """
     _check_setup(setup)
     seeds = [check_count(s, "seed") for s in seeds]
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
     if setup.redo_every is not None:
+        if final_only or on_step is not None:
+            raise ValueError(
+                "final_only and on_step need stacked training, which "
+                "re-initialisation (redo_every) does not use"
+            )
         runs = [run_with_network(setup, s) for s in seeds]
         histories = [r[0] for r in runs]
         return _summary(histories, [r[1] for r in runs],
@@ -289,9 +304,90 @@ def run_seeds(setup: Setup, seeds: Iterable[int]) -> Summary:
         seeds=seeds,
         X_val=np.stack([p[3] for p in parts]),
         Y_val=np.stack([p[4] for p in parts]),
+        final_only=final_only,
+        on_step=on_step,
         **_train_kwargs(setup),
     )
     return _summary(histories, nets, inputs)
+
+
+def _dead_hidden(
+    Ws: list[NDArray[np.float64]],
+    bs: list[NDArray[np.float64]],
+    f,
+    X: NDArray[np.float64],
+    is_relu: bool,
+) -> NDArray[np.bool_]:
+    """``(k, U)``: which hidden units of each stacked network are off
+    (pre-activation ``<= 0``) on every row of ``X``. Only the hidden
+    layers are evaluated; for ReLU the activation is applied in place
+    (``np.maximum``, which differs from :func:`relu_notes.activations.
+    relu` only in the sign of a zero, and so gives the same units)."""
+    dead = []
+    a = X
+    n_hidden = len(Ws) - 1
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i in range(n_hidden):
+            z = a @ Ws[i]
+            z += bs[i][..., None, :]
+            dead.append(z.max(axis=-2) <= 0)
+            if i < n_hidden - 1:
+                a = np.maximum(z, 0.0, out=z) if is_relu else f(z)
+    return np.concatenate(dead, axis=-1)
+
+
+def _is_relu(net: MLP) -> bool:
+    return net.activation == "relu" and net.norm is None
+
+
+def dead_curve(
+    setup: Setup, seeds: Iterable[int], every: int
+) -> tuple[NDArray[np.int64], NDArray[np.float64], Summary]:
+    """:func:`run_seeds`, recording every ``every`` steps (and at the
+    start) the fraction of dead units in each hidden layer.
+
+    Cheaper than ``record_every``: each record is one forward pass
+    through the hidden layers on the training rows, without the backward
+    pass and the validation set. Used for the curves of *Dead units in a
+    trained network*. Without a normalisation layer only.
+
+    Returns
+    -------
+    steps : ndarray of int, shape (r,)
+    fractions : ndarray, shape (k, r, number of hidden layers)
+        For a run that diverged, the rows after the divergence hold its
+        frozen network.
+    summary : Summary
+    """
+    every = check_count(every, "every", 1)
+    seeds = [check_count(s, "seed") for s in seeds]
+    if setup.norm is not None:
+        raise ValueError("dead_curve needs a network without norm")
+    X = np.stack([_setup_data(setup, s)[0] for s in seeds])
+    nets = [prepare(setup, s)[0] for s in seeds]
+    f, is_relu = nets[0]._f, _is_relu(nets[0])
+    bounds = np.cumsum(setup.hidden)[:-1]
+    steps: list[int] = []
+    rows: list[NDArray[np.float64]] = []
+
+    def note(step, Ws, bs) -> None:
+        dead = _dead_hidden(Ws, bs, f, X, is_relu)
+        steps.append(step)
+        rows.append(np.stack([d.mean(axis=-1) for d in
+                              np.split(dead, bounds, axis=-1)], axis=-1))
+
+    n_layers = nets[0].num_layers
+    note(0, [np.stack([n.weights[i] for n in nets])
+             for i in range(n_layers)],
+         [np.stack([n.biases[i] for n in nets]) for i in range(n_layers)])
+
+    def on_step(step, idx, Ws, bs) -> None:
+        if step % every == 0:
+            note(step, Ws, bs)
+
+    summary = run_seeds(setup, seeds, on_step=on_step)
+    return (np.array(steps, dtype=np.int64), np.stack(rows, axis=1),
+            summary)
 
 
 def _summary(histories, nets, inputs) -> Summary:
@@ -381,14 +477,11 @@ def step_log(setup: Setup, seeds: Iterable[int]) -> StepLog:
         is_outlier[j, _setup_data(setup, s)[4]] = True
     f = nets[0]._f
     n_layers = nets[0].num_layers
+    is_relu = _is_relu(nets[0])
 
     def dead_now(Ws, bs) -> NDArray[np.bool_]:
         # the hidden layers only: the output layer cannot be dead
-        with np.errstate(over="ignore", invalid="ignore"):
-            pres = forward_arrays(Ws[:-1], bs[:-1], f, X)[0]
-        return np.concatenate(
-            [z.max(axis=-2) <= 0 for z in pres], axis=-1
-        )
+        return _dead_hidden(Ws, bs, f, X, is_relu)
 
     Ws0 = [np.stack([n.weights[i] for n in nets]) for i in range(n_layers)]
     bs0 = [np.stack([n.biases[i] for n in nets]) for i in range(n_layers)]

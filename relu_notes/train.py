@@ -314,6 +314,7 @@ def train_stacked(
     record_every: int = 50,
     on_step: Callable[[int, NDArray[np.int64], list[Array], list[Array]],
                       None] | None = None,
+    final_only: bool = False,
 ) -> list[History]:
     """:func:`train` for several networks at once, one batched computation.
 
@@ -345,6 +346,11 @@ def train_stacked(
         batch (shape ``(k, batch)``) and the stacked weights and biases
         (read them, do not change them). Used to follow single units
         step by step (:func:`relu_notes.experiments.step_log`).
+    final_only : bool
+        If True, record only once, after the last step, and without the
+        backward pass: ``grad_norm`` is NaN and every other number is
+        the same as with the full records (for tables that need only
+        the final dead fraction and validation error).
     Other parameters
         As for :func:`train`; ``clip_norm`` clips each network's global
         gradient norm separately.
@@ -449,7 +455,15 @@ def train_stacked(
         diverged[bad] = True
 
     def record(step: int) -> None:
-        value, ok, pres, grads, _ = full_pass(X, Y)
+        if final_only:
+            with np.errstate(over="ignore", invalid="ignore"):
+                pres, acts, _ = forward(X)
+                r = acts[-1] - Y
+                value = np.mean(loss_f(r, **kw), axis=(-2, -1))
+            ok = np.isfinite(value) & _per_net_finite(pres, k)
+            grads = None
+        else:
+            value, ok, pres, grads, _ = full_pass(X, Y)
         val = np.full(k, math.nan)
         if X_val is not None:
             with np.errstate(over="ignore", invalid="ignore"):
@@ -459,12 +473,15 @@ def train_stacked(
             ok &= np.isfinite(val)
         dead = np.stack([np.all(z <= 0, axis=-2).mean(axis=-1)
                          for z in pres[:-1]], axis=1)
-        with np.errstate(over="ignore", invalid="ignore"):
-            grad = np.stack([
-                np.hypot(np.sqrt(np.sum(dW * dW, axis=(-2, -1))),
-                         np.sqrt(np.sum(db * db, axis=-1)))
-                for dW, db in grads
-            ], axis=1)
+        if grads is None:
+            grad = np.full((k, n_layers), math.nan)
+        else:
+            with np.errstate(over="ignore", invalid="ignore"):
+                grad = np.stack([
+                    np.hypot(np.sqrt(np.sum(dW * dW, axis=(-2, -1))),
+                             np.sqrt(np.sum(db * db, axis=-1)))
+                    for dW, db in grads
+                ], axis=1)
         freeze(~ok)
         for j in np.flatnonzero(~diverged):
             steps[j].append(step)
@@ -477,7 +494,8 @@ def train_stacked(
     rows = np.arange(k)[:, None]
     num_clipped = np.zeros(k, dtype=np.int64)
     step = 0
-    record(0)
+    if not final_only:
+        record(0)
     for _ in range(num_epochs):
         if diverged.all():
             break
@@ -518,11 +536,13 @@ def train_stacked(
             step += 1
             if on_step is not None:
                 on_step(step, idx, Ws, bs)
-            if step % record_every == 0:
+            if step % record_every == 0 and not final_only:
                 record(step)
     alive = ~diverged
-    if alive.any() and steps[int(np.flatnonzero(alive)[0])][-1] != step:
-        record(step)
+    if alive.any():
+        done = steps[int(np.flatnonzero(alive)[0])]
+        if not done or done[-1] != step:
+            record(step)
     for j, net in enumerate(nets):
         net.weights = [W[j].copy() for W in Ws]
         net.biases = [b[j].copy() for b in bs]

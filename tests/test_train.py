@@ -323,3 +323,34 @@ def test_prepare_is_the_start_of_run():
         np.testing.assert_array_equal(W, W2)
     with pytest.raises(ValueError, match="setup"):
         prepare("baseline", 0)
+
+
+def test_final_only_gives_the_same_final_numbers():
+    setup = replace(BASELINE, n_train=64, n_val=16, num_epochs=2,
+                    batch_size=16, hidden=(6, 5), lr=0.7,
+                    activation="gelu")
+    full = run_seeds(setup, [0, 1, 2])
+    last = run_seeds(setup, [0, 1, 2], final_only=True)
+    np.testing.assert_array_equal(full.dead, last.dead)
+    np.testing.assert_array_equal(full.val_mse, last.val_mse)
+    for a, b in zip(full.histories, last.histories, strict=True):
+        assert b.steps.tolist() == [8]
+        assert np.isnan(b.grad_norm).all()
+        np.testing.assert_array_equal(a.train_loss[-1], b.train_loss[-1])
+    with pytest.raises(ValueError, match="redo_every"):
+        run_seeds(replace(setup, redo_every=2), [0], final_only=True)
+
+
+def test_dead_curve_matches_the_records():
+    from relu_notes.experiments import dead_curve
+    setup = replace(BASELINE, n_train=64, n_val=16, num_epochs=2,
+                    batch_size=16, hidden=(6, 5), lr=0.7)
+    ref = run_seeds(replace(setup, record_every=2), [0, 1])
+    steps, frac, summary = dead_curve(setup, [0, 1], 2)
+    assert steps.tolist() == [0, 2, 4, 6, 8]
+    assert frac.shape == (2, 5, 2)
+    for j, h in enumerate(ref.histories):
+        np.testing.assert_array_equal(frac[j], h.dead_fraction)
+    np.testing.assert_array_equal(summary.dead, ref.dead)
+    with pytest.raises(ValueError, match="every"):
+        dead_curve(setup, [0], 0)
