@@ -11,7 +11,9 @@ import pytest
 from relu_notes.gradcheck import numerical_gradient
 from relu_notes.ranking import (
     delta_ndcg_weights,
+    group_layout,
     ndcg,
+    pairwise_gradient_in_layout,
     pairwise_logistic_loss,
 )
 
@@ -274,3 +276,27 @@ def test_delta_ndcg_matches_brute_force_swaps(seed, k):
         if g[a] == g[b] and r[a] > r[b]
     )
     assert i.size == expected
+
+
+@pytest.mark.parametrize("weights", [None, "delta_ndcg"])
+def test_gradient_in_a_fixed_layout_is_the_loss_gradient_bit_for_bit(
+    weights,
+):
+    rng = np.random.default_rng(5)
+    groups = np.repeat(np.arange(6), 7)
+    relevance = rng.integers(0, 3, groups.size).astype(float)
+    scores = 30.0 * rng.standard_normal(groups.size)
+    layout = group_layout(groups)
+    fast = pairwise_gradient_in_layout(layout, scores, relevance, weights)
+    _, slow = pairwise_logistic_loss(scores, relevance, groups, weights)
+    assert fast.tobytes() == slow.tobytes()
+
+
+@pytest.mark.parametrize(
+    "groups, match",
+    [([0.0, 0.0], "integers"), ([[0, 0]], "integers"), ([], "integers"),
+     ([0, 0, 1], "two rows")],
+)
+def test_group_layout_rejects(groups, match):
+    with pytest.raises(ValueError, match=match):
+        group_layout(np.array(groups))
