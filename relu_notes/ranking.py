@@ -230,9 +230,7 @@ def _pairs(
     pad: _Padded, s: Array, r: Array, weights: str | None, k: int | None
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], Array]:
     R = pad.take(r, fill=-np.inf)
-    mask = (R[:, :, None] > R[:, None, :]) & pad.valid[:, :, None]
-    mask &= pad.valid[:, None, :]
-    gi, pi, pj = np.nonzero(mask)
+    gi, pi, pj = _pair_positions(R, pad.valid)
     i, j = pad.rows[gi, pi], pad.rows[gi, pj]
     if weights is None:
         return i, j, np.ones(i.size)
@@ -245,6 +243,32 @@ def _pairs(
     change = np.abs((gain[gi, pi] - gain[gi, pj]) * (d_j - d_i))
     safe = np.where(ideal[gi] > 0, ideal[gi], 1.0)
     return i, j, np.where(ideal[gi] > 0, change / safe, 0.0)
+
+
+def _pair_positions(
+    R: Array, valid: NDArray[np.bool_]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Group, position of the more relevant member and position of the
+    less relevant one, of every pair, in the order of
+    ``np.nonzero(R[:, :, None] > R[:, None, :])`` over valid members."""
+    G, width = R.shape
+    top = np.argmax(R, axis=1)
+    below = R < R[np.arange(G), top][:, None]
+    if (valid.all() and width > 1
+            and np.all(below.sum(axis=1) == width - 1)
+            and np.all(np.where(below, R, -np.inf).max(axis=1)
+                       == np.where(below, R, np.inf).min(axis=1))):
+        # the usual case of a search log (one booking per search, the
+        # rest equal): each group's pairs are its top member against
+        # every other, the same pairs in the same order as the general
+        # case below, found on a (G, width) array, not a (G, width,
+        # width) one
+        gi, pj = np.nonzero(below)
+        return gi, top[gi], pj
+    mask = (R[:, :, None] > R[:, None, :]) & valid[:, :, None]
+    mask &= valid[:, None, :]
+    gi, pi, pj = np.nonzero(mask)
+    return gi, pi, pj
 
 
 def _softplus(x: Array) -> Array:

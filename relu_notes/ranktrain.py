@@ -89,6 +89,37 @@ class RankRun:
     diverged: NDArray[np.bool_]
     listings_per_search: int
 
+    def score(self, r: int, X: ArrayLike) -> Array:
+        """The scores that trained network ``r`` gives the listings ``X``.
+
+        The same numbers, bit for bit, as ``nets[r].forward(X)[:, 0]``,
+        in a fraction of the time (no per-call checks beyond the shape,
+        and ``max(z, 0)`` for the ReLU).
+
+        Parameters
+        ----------
+        r : int
+            The network, ``0 <= r < k``.
+        X : array_like, shape (n, d)
+            Finite features.
+
+        Returns
+        -------
+        ndarray, shape (n,)
+        """
+        if not 0 <= r < len(self.nets):
+            raise ValueError(
+                f"r must name one of the {len(self.nets)} networks, got {r}"
+            )
+        X = as_finite_array(X, "X", ndim=2)
+        (W0, W1), (b0, b1) = self.nets[r].weights, self.nets[r].biases
+        if X.shape[1] != W0.shape[0]:
+            raise ValueError(
+                f"X must have {W0.shape[0]} features, got {X.shape[1]}"
+            )
+        a = np.maximum(X @ W0 + b0, 0.0)
+        return (a @ W1 + b1)[:, 0]
+
 
 def _search_layout(groups: ArrayLike, n: int) -> tuple[int, int]:
     g = np.asarray(groups)
@@ -265,7 +296,9 @@ def train_rankers(
                     dout[~ok_out] = np.nan
                 d_out = dout[..., None]
                 grads = [(a.swapaxes(-1, -2) @ d_out, d_out.sum(axis=-2))]
-                np.matmul(d_out, Ws[1].swapaxes(-1, -2), out=delta)
+                # the outer product d_out v^T (one product per entry,
+                # as the matrix product of backward_arrays computes it)
+                np.multiply(d_out, Ws[1].swapaxes(-1, -2), out=delta)
                 # times relu'(z); where z is NaN its row's output, and so
                 # delta, is NaN already
                 np.greater(z, 0.0, out=on)

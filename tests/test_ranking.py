@@ -300,3 +300,21 @@ def test_gradient_in_a_fixed_layout_is_the_loss_gradient_bit_for_bit(
 def test_group_layout_rejects(groups, match):
     with pytest.raises(ValueError, match=match):
         group_layout(np.array(groups))
+
+
+@pytest.mark.parametrize("booked_per_group", [1, 2])
+def test_pairs_of_one_booking_per_search_match_the_general_rule(
+    booked_per_group,
+):
+    # one booking per group takes a shortcut; it must list the same pairs
+    # in the same order as the general rule (two bookings do not)
+    from relu_notes.ranking import _pair_positions
+
+    rng = np.random.default_rng(2)
+    R = np.zeros((9, 6))
+    for g in range(9):
+        R[g, rng.choice(6, booked_per_group, replace=False)] = 1.0
+    valid = np.ones(R.shape, dtype=bool)
+    expected = np.nonzero(R[:, :, None] > R[:, None, :])
+    for got, want in zip(_pair_positions(R, valid), expected, strict=True):
+        np.testing.assert_array_equal(got, want)
