@@ -35,7 +35,9 @@ from relu_notes._validate import as_finite_array, check_count
 __all__ = [
     "WEIGHTS",
     "delta_ndcg_weights",
+    "group_layout",
     "ndcg",
+    "pairwise_gradient_in_layout",
     "pairwise_logistic_loss",
 ]
 
@@ -228,9 +230,7 @@ def _pairs(
     pad: _Padded, s: Array, r: Array, weights: str | None, k: int | None
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], Array]:
     R = pad.take(r, fill=-np.inf)
-    mask = (R[:, :, None] > R[:, None, :]) & pad.valid[:, :, None]
-    mask &= pad.valid[:, None, :]
-    gi, pi, pj = np.nonzero(mask)
+    gi, pi, pj = _pair_positions(R, pad.valid)
     i, j = pad.rows[gi, pi], pad.rows[gi, pj]
     if weights is None:
         return i, j, np.ones(i.size)
@@ -243,6 +243,32 @@ def _pairs(
     change = np.abs((gain[gi, pi] - gain[gi, pj]) * (d_j - d_i))
     safe = np.where(ideal[gi] > 0, ideal[gi], 1.0)
     return i, j, np.where(ideal[gi] > 0, change / safe, 0.0)
+
+
+def _pair_positions(
+    R: Array, valid: NDArray[np.bool_]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Group, position of the more relevant member and position of the
+    less relevant one, of every pair, in the order of
+    ``np.nonzero(R[:, :, None] > R[:, None, :])`` over valid members."""
+    G, width = R.shape
+    top = np.argmax(R, axis=1)
+    below = R < R[np.arange(G), top][:, None]
+    if (valid.all() and width > 1
+            and np.all(below.sum(axis=1) == width - 1)
+            and np.all(np.where(below, R, -np.inf).max(axis=1)
+                       == np.where(below, R, np.inf).min(axis=1))):
+        # the usual case of a search log (one booking per search, the
+        # rest equal): each group's pairs are its top member against
+        # every other, the same pairs in the same order as the general
+        # case below, found on a (G, width) array, not a (G, width,
+        # width) one
+        gi, pj = np.nonzero(below)
+        return gi, top[gi], pj
+    mask = (R[:, :, None] > R[:, None, :]) & valid[:, :, None]
+    mask &= valid[:, None, :]
+    gi, pi, pj = np.nonzero(mask)
+    return gi, pi, pj
 
 
 def _softplus(x: Array) -> Array:
@@ -318,8 +344,56 @@ def pairwise_logistic_loss(
         return 0.0, np.zeros_like(s)
     margin = s[i] - s[j]
     loss = float(np.sum(w * _softplus(-margin)) / i.size)
+    return loss, _dscores(i, j, w, margin, s.size)
+
+
+def _dscores(
+    i: NDArray[np.int64],
+    j: NDArray[np.int64],
+    w: Array,
+    margin: Array,
+    n: int,
+) -> Array:
+    """d loss / d scores of :func:`pairwise_logistic_loss` from its
+    pairs, their weights and margins ``s_i - s_j`` (``n`` rows)."""
     # d/d margin of softplus(-margin) is -sigma(-margin) = -exp(-sp(m))
     pull = w * np.exp(-_softplus(margin)) / i.size
-    n = s.size
-    dscores = np.bincount(j, pull, n) - np.bincount(i, pull, n)
-    return loss, dscores
+    return np.bincount(j, pull, n) - np.bincount(i, pull, n)
+
+
+def pairwise_gradient_in_layout(
+    layout: _Padded, scores: Array, relevance: Array, weights: str | None
+) -> Array:
+    """The ``dscores`` of :func:`pairwise_logistic_loss`, without checks,
+    for groups already laid out by :func:`group_layout`.
+
+    For a training loop whose batches keep the same groups step after
+    step (:func:`relu_notes.ranktrain.train_rankers`): the layout is
+    computed once, and the result is the same, bit for bit, as
+    ``pairwise_logistic_loss(scores, relevance, groups, weights)[1]``.
+    ``scores`` and ``relevance`` must be finite float64 arrays of shape
+    ``(n,)`` and every group must hold a pair.
+    """
+    i, j, w = _pairs(layout, scores, relevance, weights, None)
+    return _dscores(i, j, w, scores[i] - scores[j], scores.size)
+
+
+def group_layout(groups: ArrayLike) -> _Padded:
+    """The rows of each group, laid out for
+    :func:`pairwise_gradient_in_layout`.
+
+    Raises
+    ------
+    ValueError
+        If ``groups`` is not a 1-D integer array, or a group has one row.
+    """
+    g = np.asarray(groups)
+    if g.ndim != 1 or g.dtype.kind not in "iu" or g.size == 0:
+        raise ValueError(
+            "groups must be a non-empty 1-D array of integers, got dtype "
+            f"{g.dtype} and shape {g.shape}"
+        )
+    pad = _pad(g.astype(np.int64))
+    if np.any(pad.sizes < 2):
+        raise ValueError("every group needs at least two rows")
+    return pad

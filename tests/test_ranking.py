@@ -11,7 +11,9 @@ import pytest
 from relu_notes.gradcheck import numerical_gradient
 from relu_notes.ranking import (
     delta_ndcg_weights,
+    group_layout,
     ndcg,
+    pairwise_gradient_in_layout,
     pairwise_logistic_loss,
 )
 
@@ -274,3 +276,45 @@ def test_delta_ndcg_matches_brute_force_swaps(seed, k):
         if g[a] == g[b] and r[a] > r[b]
     )
     assert i.size == expected
+
+
+@pytest.mark.parametrize("weights", [None, "delta_ndcg"])
+def test_gradient_in_a_fixed_layout_is_the_loss_gradient_bit_for_bit(
+    weights,
+):
+    rng = np.random.default_rng(5)
+    groups = np.repeat(np.arange(6), 7)
+    relevance = rng.integers(0, 3, groups.size).astype(float)
+    scores = 30.0 * rng.standard_normal(groups.size)
+    layout = group_layout(groups)
+    fast = pairwise_gradient_in_layout(layout, scores, relevance, weights)
+    _, slow = pairwise_logistic_loss(scores, relevance, groups, weights)
+    assert fast.tobytes() == slow.tobytes()
+
+
+@pytest.mark.parametrize(
+    "groups, match",
+    [([0.0, 0.0], "integers"), ([[0, 0]], "integers"), ([], "integers"),
+     ([0, 0, 1], "two rows")],
+)
+def test_group_layout_rejects(groups, match):
+    with pytest.raises(ValueError, match=match):
+        group_layout(np.array(groups))
+
+
+@pytest.mark.parametrize("booked_per_group", [1, 2])
+def test_pairs_of_one_booking_per_search_match_the_general_rule(
+    booked_per_group,
+):
+    # one booking per group takes a shortcut; it must list the same pairs
+    # in the same order as the general rule (two bookings do not)
+    from relu_notes.ranking import _pair_positions
+
+    rng = np.random.default_rng(2)
+    R = np.zeros((9, 6))
+    for g in range(9):
+        R[g, rng.choice(6, booked_per_group, replace=False)] = 1.0
+    valid = np.ones(R.shape, dtype=bool)
+    expected = np.nonzero(R[:, :, None] > R[:, None, :])
+    for got, want in zip(_pair_positions(R, valid), expected, strict=True):
+        np.testing.assert_array_equal(got, want)

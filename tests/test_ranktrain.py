@@ -136,3 +136,18 @@ def test_pairwise_needs_equal_bookings():
     # the squared error does not need it
     train_rankers(X, Y, logs[0].groups, loss="mse", seeds=[0, 1], lr=1e-7,
                   searches_per_batch=2)
+
+
+def test_score_is_the_networks_forward_pass_bit_for_bit():
+    logs, X, Y = _logs(k=2, num=12, m=6, n_outliers=1)
+    run = train_rankers(X, Y, logs[0].groups, loss="lambdarank",
+                        seeds=[0, 1], lr=0.01, num_epochs=1,
+                        searches_per_batch=3)
+    held_out = make_search_logs(5, 6, seed=9).X
+    for r in range(2):
+        fast = run.score(r, held_out)
+        assert fast.tobytes() == run.nets[r].forward(held_out)[:, 0].tobytes()
+    with pytest.raises(ValueError, match="r must name"):
+        run.score(2, held_out)
+    with pytest.raises(ValueError, match="features"):
+        run.score(0, held_out[:, :3])
