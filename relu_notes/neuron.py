@@ -75,7 +75,8 @@ def check_finite_result(value: ArrayLike, what: str, hint: str = "") -> None:
 
 _HINT = (
     "the inputs are too large for this computation: normalise them, "
-    "clip the gradient, or use a bounded loss ('mae' or 'huber')"
+    "clip the gradient, or use a loss with a bounded derivative "
+    "('mae' or 'huber')"
 )
 
 

@@ -344,30 +344,29 @@ def sgd_many(
     hist = {k: np.empty((num_steps, m)) for k in ("db", "active")}
     lr_col = lr[:, None]
     chunk = max(1, (1 << 20) // (num_streams * n))
-    # A batch enters only through how often it holds each row, so the
-    # batch gradient is a weighted mean over all n rows: one (m, n)
-    # array per step instead of an (m, batch, d) gather. The batches are
-    # drawn a chunk of steps at a time (the same numbers, in the same
-    # order, as one draw per step).
+    # Only the batch's rows enter the gradient: each step gathers their
+    # (m, batch) pre-activations from z, which is needed on all n rows
+    # anyway for the active fraction. The batches are drawn a chunk of
+    # steps at a time (the same numbers, in the same order, as one draw
+    # per step), and their rows of X gathered once per chunk.
+    to_flat = n * np.arange(m)[:, None]  # row k of z starts at k * n
     with np.errstate(over="ignore", invalid="ignore"):
         z = _z_unchecked(W, B, X)
         for start in range(0, num_steps, chunk):
             k = min(chunk, num_steps - start)
             idx = gen.integers(0, n, size=(k, num_streams, batch_size))
-            offset = n * np.arange(k * num_streams).reshape(k, -1, 1)
-            counts = np.bincount(
-                (idx + offset).ravel(), minlength=k * num_streams * n
-            ).reshape(k, num_streams, n) / batch_size
+            X_batches = X[idx]  # (k, num_streams, batch, d)
             for j in range(k):
-                out, scale = _out_and_slope(z, a)
-                g = counts[j][stream] * df(out - y) * scale
+                rows = idx[j][stream]  # (m, batch): each neuron's batch
+                out, scale = _out_and_slope(z.take(rows + to_flat), a)
+                g = df(out - y[rows]) * scale / batch_size
                 dB = g.sum(axis=1)
-                W = W - lr_col * (g @ X)
+                dW = np.matmul(g[:, None, :], X_batches[j][stream])[:, 0]
+                W = W - lr_col * dW
                 B = B - lr * dB
                 z = _z_unchecked(W, B, X)
                 hist["db"][start + j] = dB
-                hist["active"][start + j] = np.count_nonzero(
-                    z > 0, axis=1) / n
+                hist["active"][start + j] = (z > 0).sum(axis=1) / n
     check_finite_result(W, "an updated weight", _HINT)
     check_finite_result(B, "an updated bias", _HINT)
     check_finite_result(hist["db"], "a bias gradient dL/db", _HINT)
