@@ -33,6 +33,13 @@ _OVERFLOW = """() => {
 }"""
 
 
+_SCROLLING_FORMULAS = """() => [...document.querySelectorAll(
+    '.katex-display > .katex > .katex-html')].filter(
+      e => e.scrollWidth > e.clientWidth + 2).map(e => [
+      e.scrollWidth, e.clientWidth,
+      (e.closest('div.math') || e.closest('[id]') || {}).id || ''])"""
+
+
 def _open(browser, site_url, path, viewport, **kw):
     context = browser.new_context(viewport=viewport, **kw)
     page = context.new_page()
@@ -120,6 +127,12 @@ def test_no_sideways_scroll_on_a_phone(browser, site_url, screenshots,
             f"{page_.html} is {got['scroll']} px wide on a "
             f"{got['client']} px screen; too wide: {got['wide']}")
         assert not got["wide"], got["wide"]
+        # a display formula may scroll in its own box, but none needs to:
+        # the long ones are set on several lines (aligned or gathered)
+        scrolling = page.evaluate(_SCROLLING_FORMULAS)
+        assert not scrolling, (
+            f"{page_.html}: formulas wider than a phone (px wide, px "
+            f"shown, id): {scrolling}")
         assert not errors, errors
     finally:
         context.close()
