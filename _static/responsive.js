@@ -1,16 +1,32 @@
 /* Tables that become cards on a phone (see responsive.css): each cell
-   learns the name of its column. A table with more than two columns is
-   a candidate; narrow ones stay tables. */
+   gets the name of its column as a label. A table with more than two
+   columns is a candidate; narrow ones stay tables. The label is a copy
+   of the header cell itself, so a formula in it stays a typeset formula
+   (its text alone would repeat KaTeX's hidden MathML and TeX source);
+   data-label keeps the plain reading of it for scripts and tests. */
 document.addEventListener("DOMContentLoaded", function () {
+  function plain(th) {
+    var copy = th.cloneNode(true);
+    copy.querySelectorAll(".katex-mathml, .headerlink").forEach(
+      function (e) { e.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
   document.querySelectorAll("article table.table").forEach(function (t) {
-    var heads = Array.prototype.map.call(
-      t.querySelectorAll("thead th"),
-      function (th) { return th.textContent.trim(); });
+    var heads = Array.prototype.slice.call(t.querySelectorAll("thead th"));
     if (heads.length < 3) { return; }
     t.classList.add("cards");
     t.querySelectorAll("tbody tr").forEach(function (tr) {
       Array.prototype.forEach.call(tr.children, function (td, i) {
-        if (heads[i]) { td.setAttribute("data-label", heads[i]); }
+        var th = heads[i];
+        if (!th || !plain(th)) { return; }
+        td.setAttribute("data-label", plain(th));
+        var label = document.createElement("span");
+        label.className = "card-label";
+        label.setAttribute("aria-hidden", "true");
+        Array.prototype.forEach.call(th.childNodes, function (n) {
+          label.appendChild(n.cloneNode(true));
+        });
+        td.insertBefore(label, td.firstChild);
       });
     });
   });

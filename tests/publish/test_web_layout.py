@@ -151,6 +151,21 @@ def test_wide_tables_become_cards(browser, site_url) -> None:
         context.close()
 
 
+def test_card_labels_typeset_their_formulas(browser, site_url) -> None:
+    """A column header with a formula labels its cards with the typeset
+    formula, not with KaTeX's hidden copies of it ("residual rrr")."""
+    path = "chapters/one-neuron-backprop.html"
+    context, page, _ = _open(browser, site_url, path, PHONE)
+    try:
+        cell = page.locator("[id='tbl-g-large'] tbody td").first
+        assert cell.get_attribute("data-label") == "residual r"
+        label = cell.locator(".card-label")
+        assert label.evaluate("e => getComputedStyle(e).display") == "block"
+        assert label.locator(".katex").count() == 1
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("page_", pages(), ids=lambda p: p.docname)
 def test_page_weight(browser, site_url, page_) -> None:
     """A first visit stays within the budget (gzipped) and never loads
