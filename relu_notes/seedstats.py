@@ -164,7 +164,9 @@ def format_interval(
     """``"estimate [low, high]"`` from an interval already computed, such
     as the result of :func:`bootstrap_interval`; each number times
     ``scale``, formatted by :func:`relu_notes.book.number`, with no-break
-    spaces. ``"–"`` when the estimate is NaN (no run finished)."""
+    spaces. Only the estimate when the three agree at this precision
+    (every seed gave the same result); ``"–"`` when the estimate is NaN
+    (no run finished)."""
     if len(interval) != 3:
         raise ValueError(
             "interval must be (estimate, low, high), got "
@@ -174,4 +176,6 @@ def format_interval(
     if not np.isfinite(m):
         return "\u2013"
     m, lo, hi = (number(v, fmt) for v in (m, lo, hi))
+    if lo == hi == m:  # every seed gave the same result, at this precision
+        return m
     return f"{m}\u00a0[{lo},\u00a0{hi}]"
