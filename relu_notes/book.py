@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["fingerprint", "glue", "number", "show"]
+__all__ = ["fingerprint", "glue", "number", "number_range", "show"]
 
 #: The MIME prefix under which myst-nb looks for glued values.
 GLUE_PREFIX = "application/papermill.record/"
@@ -115,6 +115,26 @@ def number(value: Any, fmt: str | None = None) -> str:
                 _SUPERSCRIPT
             )
     return text.replace(",", THOUSANDS).replace("-", MINUS)
+
+
+def number_range(low: Any, high: Any, fmt: str | None = None) -> str:
+    """``"low to high"`` for the prose, each end formatted by :func:`number`;
+    only one number when the two ends agree at this precision (a range
+    such as "1.61 to 1.61" says less than "1.61").
+
+    Examples
+    --------
+    >>> number_range(3602.4, 4162302.0, ".2g")
+    '3.6 × 10³ to 4.2 × 10⁶'
+    >>> number_range(1.6098, 1.6101, ".2f")
+    '1.61'
+    """
+    lo, hi = number(low, fmt), number(high, fmt)
+    if float(low) > float(high):
+        raise ValueError(
+            f"number_range needs low <= high, got {low!r} > {high!r}"
+        )
+    return lo if lo == hi else f"{lo} to {hi}"
 
 
 def _in_ipython() -> bool:

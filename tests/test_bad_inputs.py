@@ -35,6 +35,7 @@ from relu_notes import (
     losses,
     optim,
     outlier,
+    seedstats,
     style,
     sweep,
     theory,
@@ -837,6 +838,14 @@ for value, fmt, match in [
     case(f"number-{value!r}-{fmt!r}",
          lambda value=value, fmt=fmt: book.number(value, fmt),
          raise_(match))
+case("number_range-reversed", lambda: book.number_range(2.0, 1.0, ".1f"),
+     raise_("low <= high"))
+case("number_range-nan", lambda: book.number_range(NAN, 1.0, ".1f"),
+     raise_("non-finite"))
+case("number_range-string", lambda: book.number_range("1", 2),
+     raise_("int or a float"))
+case("format_interval-short", lambda: seedstats.format_interval((1.0,)),
+     raise_("estimate, low, high"))
 case("glue-name", lambda: book.glue("a b", 1), raise_("glue name"))
 case("glue-fmt-on-string", lambda: book.glue("a", "text", ".3f"),
      raise_("fmt is only for numbers"))

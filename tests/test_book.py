@@ -186,3 +186,16 @@ def test_fingerprint_counts_artists_and_values():
 def test_fingerprint_rejects_non_figures(bad):
     with pytest.raises(ValueError, match="needs a matplotlib Figure"):
         fingerprint(bad)
+
+
+def test_number_range():
+    from relu_notes.book import number_range
+
+    assert number_range(3602.4, 4162302.0, ".2g") == (
+        "3.6 \u00d7 10\u00b3 to 4.2 \u00d7 10\u2076")
+    assert number_range(1.6098, 1.6101, ".2f") == "1.61"
+    assert number_range(-2, 3) == "\u22122 to 3"
+    with pytest.raises(ValueError, match="low <= high"):
+        number_range(2.0, 1.0, ".1f")
+    with pytest.raises(ValueError, match="non-finite"):
+        number_range(float("nan"), 1.0, ".1f")
