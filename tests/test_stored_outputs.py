@@ -107,6 +107,46 @@ def test_markdown_roles_carry_no_format_spec():
     assert not bad, f"glue roles with a format spec: {bad[:5]}"
 
 
+def _glued_names(nb) -> set[str]:
+    return {
+        out.get("metadata", {}).get("scrapbook", {}).get("name")
+        for cell in nb.cells if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+    } - {None}
+
+
+_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_glue_role_has_a_stored_value(path):
+    """Each {glue:text}`name` of a chapter (prose, tables, figure
+    captions) names a value its stored outputs hold; otherwise only the
+    book build notices."""
+    nb = nbformat.read(path, as_version=4)
+    names = _glued_names(nb)
+    texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    texts += [c.metadata.get("mystnb", {}).get("figure", {}).get(
+        "caption", "") for c in nb.cells]
+    missing = sorted({key for text in texts for key in _ROLE.findall(text)
+                      if "::" not in key and key not in names})
+    assert not missing, f"{path.name}: no stored value for {missing}"
+
+
+def test_glue_from_another_chapter_exists():
+    """A Markdown page may quote a chapter's value as
+    {glue:text}`chapter.ipynb::name:s`; that chapter must store it."""
+    bad = []
+    for page in sorted((ROOT / "chapters").glob("*.md")):
+        for ref in re.findall(r"\{glue:text\}`([^`]+)::([^`:]+)(?::\w*)?`",
+                              page.read_text()):
+            source = ROOT / "chapters" / ref[0]
+            if not source.exists() or ref[1] not in _glued_names(
+                    nbformat.read(source, as_version=4)):
+                bad.append((page.name, *ref))
+    assert not bad, f"glued values that do not exist: {bad}"
+
+
 def _figure_records(nb):
     """The type-size record of relu_notes.style.image in each stored PNG."""
     import base64
