@@ -25,10 +25,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from relu_notes import optim
-from relu_notes.experiments import Summary, _summary
-from relu_notes.mlp import MLP, forward_arrays
+from relu_notes.experiments import (
+    Summary,
+    _dead_hidden,
+    _is_relu,
+    _summary,
+    _train_parts,
+)
+from relu_notes.mlp import MLP, stack_parameters
 from relu_notes.realdata import DIAMOND_FEATURES, load_diamonds
-from relu_notes.train import train, train_stacked
+from relu_notes.train import train
 from relu_notes.transforms import FeatureTransform
 
 __all__ = [
@@ -127,13 +133,8 @@ def run_diamonds(setup: DiamondSetup, seeds: Iterable[int]) -> Summary:
             for p, s in zip(parts, seeds, strict=True)
         ]
     else:
-        hs = train_stacked(
-            nets, np.stack([p[1] for p in parts]),
-            np.stack([p[2] for p in parts]),
-            optim.make(setup.optimizer, setup.lr), seeds=seeds,
-            X_val=np.stack([p[3] for p in parts]),
-            Y_val=np.stack([p[4] for p in parts]), **_kwargs(setup),
-        )
+        hs = _train_parts(parts, optim.make(setup.optimizer, setup.lr),
+                          seeds, **_kwargs(setup))
     return _summary(hs, nets, [p[1] for p in parts])
 
 
@@ -180,14 +181,9 @@ def trace_deaths(setup: DiamondSetup, seeds: Iterable[int]) -> DeathTrace:
     k = len(seeds)
 
     def dead_now(Ws, bs):
-        with np.errstate(over="ignore", invalid="ignore"):
-            pres = forward_arrays(Ws, bs, f, X)[0]
-        return np.concatenate([np.all(z <= 0, axis=-2)
-                               for z in pres[:-1]], axis=-1)
+        return _dead_hidden(Ws, bs, f, X, _is_relu(nets[0]))
 
-    n_layers = nets[0].num_layers
-    Ws0 = [np.stack([n.weights[i] for n in nets]) for i in range(n_layers)]
-    bs0 = [np.stack([n.biases[i] for n in nets]) for i in range(n_layers)]
+    Ws0, bs0 = stack_parameters(nets)
     dead.append(dead_now(Ws0, bs0))
 
     def flat(Ws, bs):
@@ -206,13 +202,8 @@ def trace_deaths(setup: DiamondSetup, seeds: Iterable[int]) -> DeathTrace:
         hit = np.where(np.isin(table, far), table, -1)
         far_in.append(hit.max(axis=1))
 
-    hs = train_stacked(
-        nets, X, np.stack([p[2] for p in parts]),
-        optim.make(setup.optimizer, setup.lr), seeds=seeds,
-        X_val=np.stack([p[3] for p in parts]),
-        Y_val=np.stack([p[4] for p in parts]), on_step=on_step,
-        **_kwargs(setup),
-    )
+    hs = _train_parts(parts, optim.make(setup.optimizer, setup.lr), seeds,
+                      on_step=on_step, **_kwargs(setup))
     D = np.stack(dead, axis=1)  # (k, T + 1, U)
     T = D.shape[1] - 1
     # last step at which the unit was alive; it died right after it

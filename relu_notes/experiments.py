@@ -27,7 +27,7 @@ from relu_notes import optim
 from relu_notes._validate import check_count
 from relu_notes.bias_init import data_dependent_biases
 from relu_notes.listings import FEATURES, make_listings
-from relu_notes.mlp import MLP
+from relu_notes.mlp import MLP, stack_parameters
 from relu_notes.seedstats import bootstrap_interval
 from relu_notes.train import History, train, train_stacked
 from relu_notes.transforms import FeatureTransform
@@ -205,6 +205,24 @@ def _train_kwargs(setup: Setup) -> dict:
     )
 
 
+def _train_parts(parts: list[tuple], optimizer, seeds: list[int],
+                 **kwargs) -> list[History]:
+    """Train the untrained networks of ``parts``, each ``(net, X, y,
+    X_val, y_val, ...)`` as :func:`prepare` returns it, side by side
+    (:func:`relu_notes.train.train_stacked`); ``kwargs`` are passed on.
+    Shared by the experiments here and on the diamonds."""
+    return train_stacked(
+        [p[0] for p in parts],
+        np.stack([p[1] for p in parts]),
+        np.stack([p[2] for p in parts]),
+        optimizer,
+        seeds=seeds,
+        X_val=np.stack([p[3] for p in parts]),
+        Y_val=np.stack([p[4] for p in parts]),
+        **kwargs,
+    )
+
+
 def run_with_network(
     setup: Setup, seed: int
 ) -> tuple[History, MLP, NDArray[np.float64]]:
@@ -294,21 +312,12 @@ def run_seeds(
         return _summary(histories, [r[1] for r in runs],
                         [r[2] for r in runs])
     parts = [prepare(setup, s) for s in seeds]
-    nets = [p[0] for p in parts]
-    inputs = [p[1] for p in parts]
-    histories = train_stacked(
-        nets,
-        np.stack(inputs),
-        np.stack([p[2] for p in parts]),
-        optim.make(setup.optimizer, setup.lr),
-        seeds=seeds,
-        X_val=np.stack([p[3] for p in parts]),
-        Y_val=np.stack([p[4] for p in parts]),
-        final_only=final_only,
-        on_step=on_step,
-        **_train_kwargs(setup),
+    histories = _train_parts(
+        parts, optim.make(setup.optimizer, setup.lr), seeds,
+        final_only=final_only, on_step=on_step, **_train_kwargs(setup),
     )
-    return _summary(histories, nets, inputs)
+    return _summary(histories, [p[0] for p in parts],
+                    [p[1] for p in parts])
 
 
 def _dead_hidden(
@@ -361,10 +370,18 @@ def dead_curve(
     """
     every = check_count(every, "every", 1)
     seeds = [check_count(s, "seed") for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed")
     if setup.norm is not None:
         raise ValueError("dead_curve needs a network without norm")
-    X = np.stack([_setup_data(setup, s)[0] for s in seeds])
-    nets = [prepare(setup, s)[0] for s in seeds]
+    if setup.redo_every is not None:
+        raise ValueError(
+            "dead_curve needs stacked training, which re-initialisation "
+            "(redo_every) does not use"
+        )
+    parts = [prepare(setup, s) for s in seeds]
+    X = np.stack([p[1] for p in parts])
+    nets = [p[0] for p in parts]
     f, is_relu = nets[0]._f, _is_relu(nets[0])
     bounds = np.cumsum(setup.hidden)[:-1]
     steps: list[int] = []
@@ -376,18 +393,16 @@ def dead_curve(
         rows.append(np.stack([d.mean(axis=-1) for d in
                               np.split(dead, bounds, axis=-1)], axis=-1))
 
-    n_layers = nets[0].num_layers
-    note(0, [np.stack([n.weights[i] for n in nets])
-             for i in range(n_layers)],
-         [np.stack([n.biases[i] for n in nets]) for i in range(n_layers)])
+    note(0, *stack_parameters(nets))
 
     def on_step(step, idx, Ws, bs) -> None:
         if step % every == 0:
             note(step, Ws, bs)
 
-    summary = run_seeds(setup, seeds, on_step=on_step)
+    histories = _train_parts(parts, optim.make(setup.optimizer, setup.lr),
+                             seeds, on_step=on_step, **_train_kwargs(setup))
     return (np.array(steps, dtype=np.int64), np.stack(rows, axis=1),
-            summary)
+            _summary(histories, nets, [p[1] for p in parts]))
 
 
 def _summary(histories, nets, inputs) -> Summary:
@@ -476,15 +491,13 @@ def step_log(setup: Setup, seeds: Iterable[int]) -> StepLog:
     for j, s in enumerate(seeds):
         is_outlier[j, _setup_data(setup, s)[4]] = True
     f = nets[0]._f
-    n_layers = nets[0].num_layers
     is_relu = _is_relu(nets[0])
 
     def dead_now(Ws, bs) -> NDArray[np.bool_]:
         # the hidden layers only: the output layer cannot be dead
         return _dead_hidden(Ws, bs, f, X, is_relu)
 
-    Ws0 = [np.stack([n.weights[i] for n in nets]) for i in range(n_layers)]
-    bs0 = [np.stack([n.biases[i] for n in nets]) for i in range(n_layers)]
+    Ws0, bs0 = stack_parameters(nets)
     dead = [dead_now(Ws0, bs0)]
     prev = [a.copy() for a in (*Ws0, *bs0)]
     in_batch: list[NDArray[np.bool_]] = []
@@ -505,17 +518,8 @@ def step_log(setup: Setup, seeds: Iterable[int]) -> StepLog:
         norms.append(np.sqrt(sq))
         prev[:] = [c.copy() for c in cur]
 
-    histories = train_stacked(
-        nets,
-        X,
-        np.stack([p[2] for p in parts]),
-        optim.make(setup.optimizer, setup.lr),
-        seeds=seeds,
-        X_val=np.stack([p[3] for p in parts]),
-        Y_val=np.stack([p[4] for p in parts]),
-        on_step=on_step,
-        **_train_kwargs(setup),
-    )
+    histories = _train_parts(parts, optim.make(setup.optimizer, setup.lr),
+                             seeds, on_step=on_step, **_train_kwargs(setup))
     layer = np.repeat(np.arange(1, len(setup.hidden) + 1), setup.hidden)
     return StepLog(
         dead=np.stack(dead, axis=1),

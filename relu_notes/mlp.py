@@ -49,6 +49,7 @@ __all__ = [
     "init_std",
     "normalize",
     "normalize_backward",
+    "stack_parameters",
 ]
 
 Array = NDArray[np.float64]
@@ -553,6 +554,31 @@ def _check_sizes(sizes: Sequence[int]) -> list[int]:
             f"[n_in, ..., n_out], got {list(sizes)!r}"
         )
     return out
+
+
+def stack_parameters(nets: Sequence[MLP]) -> tuple[list[Array], list[Array]]:
+    """The weights and biases of several networks of one shape, stacked
+    along a new leading axis (one entry per network): the arrays that
+    :func:`forward_arrays` and :func:`backward_arrays` take for networks
+    trained side by side (:func:`relu_notes.train.train_stacked`).
+
+    Returns
+    -------
+    (Ws, bs)
+        ``Ws[l]`` of shape ``(k, n_l, n_(l+1))`` and ``bs[l]`` of shape
+        ``(k, n_(l+1))`` for ``k`` networks; copies, not views.
+    """
+    nets = list(nets)
+    if not nets or not all(isinstance(n, MLP) for n in nets):
+        raise ValueError("stack_parameters needs a non-empty list of MLP")
+    if any(n.sizes != nets[0].sizes for n in nets):
+        raise ValueError(
+            "stack_parameters needs networks of one shape, got sizes "
+            f"{sorted({tuple(n.sizes) for n in nets})}"
+        )
+    layers = range(nets[0].num_layers)
+    return ([np.stack([n.weights[i] for n in nets]) for i in layers],
+            [np.stack([n.biases[i] for n in nets]) for i in layers])
 
 
 def forward_arrays(

@@ -25,7 +25,12 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from relu_notes._validate import check_choice, check_positive, scaled_norm
+from relu_notes._validate import (
+    check_choice,
+    check_nonnegative,
+    check_positive,
+    scaled_norm,
+)
 
 __all__ = [
     "OPTIMIZERS",
@@ -309,12 +314,7 @@ class AdamW(Adam):
         decay_biases: bool = False,
     ) -> None:
         super().__init__(lr, beta1, beta2, eps)
-        wd = float(weight_decay)
-        if not (math.isfinite(wd) and wd >= 0):
-            raise ValueError(
-                f"weight_decay must be a number >= 0, got {weight_decay!r}"
-            )
-        self.weight_decay = wd
+        self.weight_decay = check_nonnegative(weight_decay, "weight_decay")
         self.decay_biases = bool(decay_biases)
         self._params: list[Array] = []
 

@@ -42,7 +42,7 @@ from relu_notes._validate import (
     check_count,
     check_positive,
 )
-from relu_notes.mlp import MLP
+from relu_notes.mlp import MLP, stack_parameters
 from relu_notes.ranking import (
     group_layout,
     pairwise_gradient_in_layout,
@@ -220,8 +220,7 @@ def train_rankers(
                 "of booked listings in every search"
             )
     nets = [MLP([d, hidden, 1], init=init, seed=s) for s in seeds]
-    Ws = [np.stack([net.weights[i] for net in nets]) for i in range(2)]
-    bs = [np.stack([net.biases[i] for net in nets]) for i in range(2)]
+    Ws, bs = stack_parameters(nets)
     weights = "delta_ndcg" if loss == "lambdarank" else None
     per_epoch = num // B
     num_steps = num_epochs * per_epoch

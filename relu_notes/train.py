@@ -41,6 +41,7 @@ from relu_notes.mlp import (
     backward_norm_arrays,
     forward_arrays,
     forward_norm_arrays,
+    stack_parameters,
 )
 from relu_notes.optim import Optimizer, clip_grad_norm, global_norm
 
@@ -404,8 +405,7 @@ def train_stacked(
     loss_f, loss_df = losses.get(loss)
     f, df = first._f, first._df
     n_layers = first.num_layers
-    Ws = [np.stack([m.weights[i] for m in nets]) for i in range(n_layers)]
-    bs = [np.stack([m.biases[i] for m in nets]) for i in range(n_layers)]
+    Ws, bs = stack_parameters(nets)
     norm_kind = first.norm
     Gs = [np.stack([m.gammas[i] for m in nets])
           for i in range(len(first.gammas))]

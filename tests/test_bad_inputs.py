@@ -838,6 +838,14 @@ for value, fmt, match in [
     case(f"number-{value!r}-{fmt!r}",
          lambda value=value, fmt=fmt: book.number(value, fmt),
          raise_(match))
+case("stack_parameters-empty", lambda: mlp_mod.stack_parameters([]),
+     raise_("non-empty list of MLP"))
+case("stack_parameters-not-mlp",
+     lambda: mlp_mod.stack_parameters(["net"]),
+     raise_("non-empty list of MLP"))
+case("stack_parameters-shapes",
+     lambda: mlp_mod.stack_parameters([MLP([2, 3, 1]), MLP([2, 4, 1])]),
+     raise_("networks of one shape"))
 case("number_range-reversed", lambda: book.number_range(2.0, 1.0, ".1f"),
      raise_("low <= high"))
 case("number_range-nan", lambda: book.number_range(NAN, 1.0, ".1f"),

@@ -326,3 +326,15 @@ def test_backward_overflow_is_an_error_not_a_warning():
     assert np.isfinite(net.forward([[1.0]])).all()
     with pytest.raises(ValueError, match="gradients overflowed"):
         net.loss_and_grads([[1.0]], [[0.0]])
+
+
+def test_stack_parameters():
+    from relu_notes.mlp import stack_parameters
+
+    nets = [MLP([3, 4, 1], seed=s) for s in range(3)]
+    Ws, bs = stack_parameters(nets)
+    assert [W.shape for W in Ws] == [(3, 3, 4), (3, 4, 1)]
+    assert [b.shape for b in bs] == [(3, 4), (3, 1)]
+    np.testing.assert_array_equal(Ws[1][2], nets[2].weights[1])
+    Ws[0][0, 0, 0] += 1.0  # a copy: the network is unchanged
+    assert Ws[0][0, 0, 0] != nets[0].weights[0][0, 0]
